@@ -1,0 +1,1 @@
+"""Pure extraction: functions of (response bytes, URL, Site). No I/O, no clock, no spider state."""

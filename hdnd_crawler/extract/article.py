@@ -1,0 +1,166 @@
+"""One article page → an :class:`~hdnd_crawler.items.Article`. One ``_parse_<field>`` per field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import lxml.html
+
+from hdnd_crawler.extract import urls
+from hdnd_crawler.extract.body import Body, extract_body
+from hdnd_crawler.extract.dates import isoformat, parse_iso_datetime, parse_vn_datetime
+from hdnd_crawler.extract.html import parse_html, select, select_one, text_of
+from hdnd_crawler.items import Article
+from hdnd_crawler.sites import Site
+
+Resolver = Callable[[str | None], str | None]
+
+
+def _resolver(page_url: str, site: Site) -> Resolver:
+    def resolve(href: str | None) -> str | None:
+        absolute = urls.absolute(href, page_url)
+        return urls.canonical_url(absolute, site) if absolute else None
+
+    return resolve
+
+
+def _root(tree: lxml.html.HtmlElement, site: Site) -> lxml.html.HtmlElement:
+    root = select_one(tree, site.selectors["article_root"])
+    return tree if root is None else root
+
+
+def _parse_url(tree, page_url: str, site: Site) -> str:
+    """The page's own canonical link when it names an article of this site, else the page URL."""
+    link = select_one(tree, site.selectors["canonical"])
+    href = urls.absolute(link.get("href"), page_url) if link is not None else None
+    if href and urls.article_id(href, site) is not None:
+        return urls.canonical_url(href, site)
+    return urls.canonical_url(page_url, site)
+
+
+def _parse_title(root, site: Site) -> str:
+    return text_of(select_one(root, site.selectors["title"]))
+
+
+def _parse_published_at(root, site: Site) -> str | None:
+    for node in select(root, site.selectors["publication_time"]):
+        value = parse_vn_datetime(text_of(node), site.timezone)
+        if value:
+            return isoformat(value)
+    return None
+
+
+def _parse_updated_at(root, site: Site) -> str | None:
+    # NukeViet prints the last edit time in both datePublished and dateModified.
+    node = select_one(root, site.selectors["modified_time"])
+    return isoformat(parse_iso_datetime(text_of(node), site.timezone)) if node is not None else None
+
+
+def _parse_main_category(tree, site: Site) -> str:
+    node = select_one(tree, site.selectors["main_category"])
+    return text_of(node) or (node.get("content", "").strip() if node is not None else "")
+
+
+def _labelled_line(root, site: Site, body, labels: tuple[str, ...]) -> str:
+    """Text after ``<strong>Label: </strong>`` in a byline paragraph outside the body."""
+    for node in select(root, site.selectors["byline"]):
+        if body is not None and body in node.iterancestors():
+            continue  # a byline the editor typed into the body is body text
+        strong = node.find(".//strong")
+        label = text_of(strong).rstrip(":").strip() if strong is not None else ""
+        if label in labels:
+            full = text_of(node)
+            return full[len(text_of(strong)) :].lstrip(": ").strip()
+    return ""
+
+
+def _parse_summary(root, site: Site) -> str:
+    return text_of(select_one(root, site.selectors["hometext"]))
+
+
+def _parse_lead_image(root, site: Site, resolve: Resolver) -> list[dict[str, str]]:
+    figure = select_one(root, site.selectors["lead_figure"])
+    if figure is None:
+        return []
+    full = select_one(root, site.selectors["lead_full_image"])
+    img = full if full is not None else figure.find(".//img")
+    src = resolve(img.get("src")) if img is not None else None
+    if not src:
+        return []
+    caption = figure.find(".//figcaption")
+    return [{"url": src, "caption": text_of(caption)}]
+
+
+def _parse_images(root, site: Site, resolve: Resolver, body: Body) -> list[dict[str, str]]:
+    images = _parse_lead_image(root, site, resolve)
+    seen = {i["url"] for i in images}
+    for image in body.images:
+        if image.src not in seen:
+            seen.add(image.src)
+            images.append({"url": image.src, "caption": image.caption})
+    return images
+
+
+def _parse_attachments(root, site: Site, resolve: Resolver) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = []
+    for link in select(root, site.selectors["attachments"]):
+        href = resolve(link.get("href"))
+        if not href or any(a["url"] == href for a in found):
+            continue
+        name_node = select_one(link, site.selectors["attachment_name"])
+        name = text_of(name_node) or link.get("title", "").strip() or text_of(link)
+        found.append({"url": href, "name": name})
+    return found
+
+
+def _parse_tags(tree, site: Site, page_url: str, body) -> list[str]:
+    tags: list[str] = []
+    for scope in select(tree, site.selectors["tags_scope"]):
+        for link in scope.iter("a"):
+            if body is not None and body in link.iterancestors():
+                continue
+            href = urls.absolute(link.get("href"), page_url)
+            path = urls.site_path(href, site) if href else None
+            if not path or not site.patterns.tag.match(path):
+                continue
+            tag = text_of(link) or link.get("title", "").strip()
+            if tag and tag not in tags:
+                tags.append(tag)
+    return tags
+
+
+def parse_article(
+    body: bytes | str, url: str, site: Site, content_type: str | None = None
+) -> Article:
+    """Every field of the article page ``body`` fetched from ``url``.
+
+    Raises :class:`~hdnd_crawler.extract.html.PageError` when the bytes are not HTML; a page
+    that is HTML but not an article comes back with empty fields, for validation to judge.
+    """
+    tree = parse_html(body, content_type)
+    canonical = _parse_url(tree, url, site)
+    resolve = _resolver(url, site)
+    root = _root(tree, site)
+    body_node = select_one(root, site.selectors["body"])
+    cleaned = extract_body(body_node, resolve, canonical)
+    main_category = _parse_main_category(tree, site)
+    labelled = partial(_labelled_line, root, site, body_node)
+    return Article(
+        site=site.slug,
+        article_id=urls.article_id(canonical, site) or 0,
+        url=canonical,
+        title=_parse_title(root, site),
+        published_at=_parse_published_at(root, site),
+        updated_at=_parse_updated_at(root, site),
+        main_category=main_category,
+        categories=[main_category] if main_category else [],
+        author=labelled(site.labels["author"]),
+        source=labelled(site.labels["source"]),
+        summary=_parse_summary(root, site),
+        body_text=cleaned.text,
+        body_html=cleaned.html,
+        images=_parse_images(root, site, resolve, cleaned),
+        attachments=_parse_attachments(root, site, resolve),
+        tags=_parse_tags(tree, site, url, body_node),
+    )

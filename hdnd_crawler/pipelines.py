@@ -1,0 +1,125 @@
+"""Item pipelines, in order: Validate → Normalize → Deduplicate → Store. One job each."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from hdnd_crawler.archive import Archive
+from hdnd_crawler.extract.urls import canonical_url
+from hdnd_crawler.items import Article, CategoryMembership
+
+logger = logging.getLogger(__name__)
+
+SINGLE_LINE_FIELDS = ("title", "author", "source", "summary", "main_category")
+
+
+class _CrawlerAware:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def _count(self, key: str) -> None:
+        self.crawler.stats.inc_value(f"hdnd/{key}")
+
+
+class ValidatePipeline(_CrawlerAware):
+    """Drop an article that lacks what makes it archivable, saying why."""
+
+    REQUIRED = ("title", "body_text", "published_at")
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        missing = [name for name in self.REQUIRED if not getattr(item, name)]
+        if not item.article_id:
+            missing.append("article_id")
+        if missing:
+            self._count("dropped/invalid")
+            raise DropItem(f"{item.url}: no {', '.join(missing)} on the page; not archived")
+        return item
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    return value
+
+
+class NormalizePipeline(_CrawlerAware):
+    """Unicode NFC everywhere, single spaces in one-line fields, canonical URLs."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        for name in adapter.field_names():
+            adapter[name] = _nfc(adapter[name])
+        if isinstance(item, Article):
+            for name in SINGLE_LINE_FIELDS:
+                setattr(item, name, " ".join(getattr(item, name).split()))
+            site = self.crawler.spider.site
+            item.url = canonical_url(item.url, site)
+            for entry in (*item.images, *item.attachments):
+                entry["url"] = canonical_url(entry["url"], site)
+        return item
+
+
+class DeduplicatePipeline(_CrawlerAware):
+    """One record per article and per (article, category) in a run, whatever URL led to it."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.seen: set[tuple] = set()
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            key: tuple = ("article", item.site, item.article_id)
+        elif isinstance(item, CategoryMembership):
+            key = ("category", item.site, item.article_id, item.category)
+        else:
+            return item
+        if key in self.seen:
+            self._count("dropped/duplicate")
+            raise DropItem(f"duplicate {key[0]} {key[1:]} in this run")
+        self.seen.add(key)
+        return item
+
+
+class StorePipeline(_CrawlerAware):
+    """Write to the SQLite archive named by the ``ARCHIVE_DB`` setting."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.path = Path(crawler.settings.get("ARCHIVE_DB"))
+        self.archive: Archive | None = None
+
+    def open_spider(self) -> None:
+        self.archive = Archive(self.path)
+        logger.info("Archiving into %s", self.path)
+
+    def close_spider(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+
+    def process_item(self, item: Any) -> Any:
+        assert self.archive is not None
+        if isinstance(item, CategoryMembership):
+            self.archive.add_category(item.site, item.article_id, item.category)
+        elif isinstance(item, Article):
+            outcome = self.archive.upsert_article(item)
+            self._count(f"articles/{outcome}")
+            if outcome != "unchanged":
+                logger.info("%s article %s: %s", outcome, item.article_id, item.url)
+        return item

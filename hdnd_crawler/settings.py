@@ -1,0 +1,54 @@
+"""Scrapy settings: polite by default. Everything here can be overridden with ``-s NAME=value``."""
+
+from hdnd_crawler import __version__
+
+BOT_NAME = "hdnd_crawler"
+SPIDER_MODULES = ["hdnd_crawler.spiders"]
+NEWSPIDER_MODULE = "hdnd_crawler.spiders"
+
+# Where the archive lives; relative paths are taken from the working directory.
+ARCHIVE_DB = "archive/hdnd.db"
+
+# An honest, desktop-looking identity: NukeViet serves another theme to phone-like agents.
+CONTACT_URL = "https://github.com/hdnd-crawler/hdnd-crawler"
+USER_AGENT_TEMPLATE = "hdnd-crawler/{version} (archival crawler; +{contact})"
+USER_AGENT = USER_AGENT_TEMPLATE.format(version=__version__, contact=CONTACT_URL)
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 4
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Wait RETRY_BACKOFF_BASE * 2**(attempt-1) seconds, at most RETRY_BACKOFF_MAX, before a retry.
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "hdnd_crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+
+COOKIES_ENABLED = False  # NukeViet's session cookies only change the page's tokens.
+REDIRECT_MAX_TIMES = 5
+HTTPCACHE_ENABLED = False
+
+ITEM_PIPELINES = {
+    "hdnd_crawler.pipelines.ValidatePipeline": 100,
+    "hdnd_crawler.pipelines.NormalizePipeline": 200,
+    "hdnd_crawler.pipelines.DeduplicatePipeline": 300,
+    "hdnd_crawler.pipelines.StorePipeline": 400,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening port on a machine that runs from cron

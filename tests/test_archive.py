@@ -1,0 +1,80 @@
+from hdnd_crawler.archive import MIGRATIONS, Archive
+from hdnd_crawler.items import Article
+
+
+def make_article(**changes) -> Article:
+    fields = dict(
+        site="hdnd",
+        article_id=7,
+        url="http://hdnd.caobang.gov.vn/hoat-dong-hdnd/bai-7.html",
+        title="Kỳ họp thứ 7",
+        published_at="2024-07-10T17:25:00+07:00",
+        main_category="Hoạt động HĐND",
+        categories=["Hoạt động HĐND"],
+        author="Minh Anh",
+        summary="Tóm tắt.",
+        body_text="Đoạn một.\n\nĐoạn hai.",
+        body_html="<p>Đoạn một.</p><p>Đoạn hai.</p>",
+        tags=["kỳ họp"],
+    )
+    fields.update(changes)
+    return Article(**fields)
+
+
+def test_new_then_unchanged_then_updated_keeps_the_old_version(fresh_db):
+    assert fresh_db.upsert_article(make_article(), seen_at="2024-07-11T00:00:00+00:00") == "new"
+    first = fresh_db.get_article("hdnd", 7)
+    again = fresh_db.upsert_article(make_article(), seen_at="2024-07-12T00:00:00+00:00")
+    assert again == "unchanged"
+    same = fresh_db.get_article("hdnd", 7)
+    assert {k: v for k, v in same.items() if k != "last_seen_at"} == {
+        k: v for k, v in first.items() if k != "last_seen_at"
+    }
+    assert same["last_seen_at"] == "2024-07-12T00:00:00+00:00"
+    assert fresh_db.versions("hdnd", 7) == []
+
+    edited = make_article(body_text="Đoạn một, đã sửa.\n\nĐoạn hai.")
+    assert fresh_db.upsert_article(edited, seen_at="2024-07-13T00:00:00+00:00") == "updated"
+    row = fresh_db.get_article("hdnd", 7)
+    assert row["body_text"].startswith("Đoạn một, đã sửa.")
+    assert row["first_seen_at"] == "2024-07-11T00:00:00+00:00"
+    (version,) = fresh_db.versions("hdnd", 7)
+    assert version["body_text"] == "Đoạn một.\n\nĐoạn hai."
+    assert version["content_hash"] == first["content_hash"]
+    assert version["seen_from"] == "2024-07-11T00:00:00+00:00"
+    assert version["seen_until"] == "2024-07-13T00:00:00+00:00"
+
+
+def test_counters_and_markup_alone_are_not_a_change(fresh_db):
+    fresh_db.upsert_article(make_article())
+    assert fresh_db.upsert_article(make_article(body_html="<p>Đoạn một.</p>")) == "unchanged"
+
+
+def test_categories_from_listings_join_the_main_one_in_either_order(fresh_db):
+    fresh_db.add_category("hdnd", 7, "Tin tức - Sự kiện")
+    fresh_db.upsert_article(make_article())
+    fresh_db.add_category("hdnd", 7, "Hoạt động Đoàn ĐBQH")
+    fresh_db.add_category("hdnd", 7, "Tin tức - Sự kiện")
+    row = fresh_db.get_article("hdnd", 7)
+    assert row["categories"] == ["Hoạt động HĐND", "Hoạt động Đoàn ĐBQH", "Tin tức - Sự kiện"]
+    assert fresh_db.versions("hdnd", 7) == []
+
+
+def test_capture_of_the_current_content_is_kept_until_it_changes(fresh_db):
+    capture = {"warc_file": "a.warc.gz", "warc_record_id": "<urn:uuid:1>", "http_status": 200}
+    fresh_db.upsert_article(make_article(capture=capture))
+    fresh_db.upsert_article(make_article(capture={**capture, "warc_file": "b.warc.gz"}))
+    assert fresh_db.get_article("hdnd", 7)["warc_file"] == "a.warc.gz"
+    fresh_db.upsert_article(
+        make_article(title="Mới", capture={**capture, "warc_file": "c.warc.gz"})
+    )
+    assert fresh_db.get_article("hdnd", 7)["warc_file"] == "c.warc.gz"
+    assert fresh_db.versions("hdnd", 7)[0]["warc_file"] == "a.warc.gz"
+
+
+def test_migrations_run_once(tmp_path):
+    Archive(tmp_path / "a.db").close()
+    archive = Archive(tmp_path / "a.db")
+    rows = list(archive.db["schema_migrations"].rows)
+    assert [r["version"] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
+    archive.close()
