@@ -118,6 +118,8 @@ def _parse_tags(tree, site: Site, page_url: str, body) -> list[str]:
     tags: list[str] = []
     for scope in select(tree, site.selectors["tags_scope"]):
         for link in scope.iter("a"):
+            if "tag/" not in (link.get("href") or ""):
+                continue
             if body is not None and body in link.iterancestors():
                 continue
             href = urls.absolute(link.get("href"), page_url)

@@ -171,6 +171,7 @@ def _trafilatura_blocks(document: str) -> list[Block] | None:
         document,
         fast=True,
         favor_recall=True,
+        output_format="xml",  # the element tree is all we read; skips building plain text
         include_comments=False,
         include_tables=True,
         include_images=True,

@@ -57,9 +57,21 @@ def select(node: etree._Element, css: str) -> list[lxml.html.HtmlElement]:
     return _xpath(css)(node)
 
 
+@lru_cache(maxsize=256)
+def _alternatives(css: str) -> tuple[etree.XPath, ...]:
+    return tuple(_xpath(part.strip()) for part in css.split(",") if part.strip())
+
+
 def select_one(node: etree._Element, css: str) -> lxml.html.HtmlElement | None:
-    found = select(node, css)
-    return found[0] if found else None
+    """The first element matching the first alternative of ``css`` that matches at all.
+
+    Alternatives are tried in the order written, so a config lists the preferred one first.
+    """
+    for xpath in _alternatives(css):
+        found = xpath(node)
+        if found:
+            return found[0]
+    return None
 
 
 def clean_text(text: str | None) -> str:
