@@ -1,4 +1,9 @@
-from hdnd_crawler.extract.dates import isoformat, parse_iso_datetime, parse_vn_datetime
+from hdnd_crawler.extract.dates import (
+    isoformat,
+    parse_iso_datetime,
+    parse_nukeviet_meta_time,
+    parse_vn_datetime,
+)
 
 TZ = "Asia/Ho_Chi_Minh"
 
@@ -23,3 +28,11 @@ def test_no_date_is_none():
     assert parse_vn_datetime("Đã xem: 894", TZ) is None
     assert parse_vn_datetime("31/02/2024 10:00", TZ) is None
     assert parse_iso_datetime("2021-12-08+0710:20:00", TZ) is None
+
+
+def test_nukeviets_malformed_meta_time():
+    value = parse_nukeviet_meta_time("2021-12-08+0710:20:00", TZ)
+    assert isoformat(value) == "2021-12-08T10:20:00+07:00"
+    assert isoformat(parse_nukeviet_meta_time("2021-12-08T10:20:00+07:00", TZ)) == (
+        "2021-12-08T10:20:00+07:00"
+    )

@@ -1,10 +1,14 @@
 """Every field of every fixture article, extracted from the saved page's bytes."""
 
+import json
+
 import pytest
 
 from hdnd_crawler.extract.article import parse_article
 from hdnd_crawler.sites import get_site
-from tests.conftest import expected_articles, file_response, fixture_path
+from tests.conftest import FIXTURES, expected_articles, file_response, fixture_path
+
+PAGES = FIXTURES / "pages"
 
 FIELDS = (
     "site",
@@ -47,3 +51,14 @@ def test_a_page_fetched_from_a_mirror_gives_the_same_record(expected, site):
     mirror = expected["url"].replace("http://hdnd.caobang.gov.vn", "http://127.0.0.1:8080")
     mirrored = get_site("hdnd", "http://127.0.0.1:8080")
     assert extract(expected, mirrored, mirror) == extract(expected, site)
+
+
+@pytest.mark.parametrize("name", ["article_mobile", "article_no_date", "article_empty_body"])
+def test_odd_pages_give_what_they_hold(name, site):
+    """The phone theme, a page without any date, a page with an empty body."""
+    expected = json.loads((PAGES / f"{name}.json").read_text("utf-8"))
+    response = file_response(PAGES / f"{name}.html", expected["url"])
+    article = parse_article(response.body, response.url, site)
+    for field, value in expected.items():
+        assert getattr(article, field) == value, field
+    assert article.body_text == (PAGES / f"{name}.txt").read_text("utf-8").rstrip("\n")

@@ -9,7 +9,12 @@ import lxml.html
 
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.body import Body, extract_body
-from hdnd_crawler.extract.dates import isoformat, parse_iso_datetime, parse_vn_datetime
+from hdnd_crawler.extract.dates import (
+    isoformat,
+    parse_iso_datetime,
+    parse_nukeviet_meta_time,
+    parse_vn_datetime,
+)
 from hdnd_crawler.extract.html import parse_html, select, select_one, text_of
 from hdnd_crawler.items import Article
 from hdnd_crawler.sites import Site
@@ -43,18 +48,27 @@ def _parse_title(root, site: Site) -> str:
     return text_of(select_one(root, site.selectors["title"]))
 
 
-def _parse_published_at(root, site: Site) -> str | None:
+def _parse_published_at(tree, root, site: Site) -> str | None:
     for node in select(root, site.selectors["publication_time"]):
         value = parse_vn_datetime(text_of(node), site.timezone)
         if value:
             return isoformat(value)
+    # A theme that restyles the date line still has the head's meta tag.
+    meta = select_one(tree, site.selectors["publication_meta"])
+    if meta is not None:
+        return isoformat(parse_nukeviet_meta_time(meta.get("content", ""), site.timezone))
     return None
 
 
-def _parse_updated_at(root, site: Site) -> str | None:
+def _parse_updated_at(tree, root, site: Site) -> str | None:
     # NukeViet prints the last edit time in both datePublished and dateModified.
     node = select_one(root, site.selectors["modified_time"])
-    return isoformat(parse_iso_datetime(text_of(node), site.timezone)) if node is not None else None
+    if node is not None:
+        return isoformat(parse_iso_datetime(text_of(node), site.timezone))
+    meta = select_one(tree, site.selectors["modified_meta"])
+    if meta is not None:
+        return isoformat(parse_nukeviet_meta_time(meta.get("content", ""), site.timezone))
+    return None
 
 
 def _parse_main_category(tree, site: Site) -> str:
@@ -153,8 +167,8 @@ def parse_article(
         article_id=urls.article_id(canonical, site) or 0,
         url=canonical,
         title=_parse_title(root, site),
-        published_at=_parse_published_at(root, site),
-        updated_at=_parse_updated_at(root, site),
+        published_at=_parse_published_at(tree, root, site),
+        updated_at=_parse_updated_at(tree, root, site),
         main_category=main_category,
         categories=[main_category] if main_category else [],
         author=labelled(site.labels["author"]),

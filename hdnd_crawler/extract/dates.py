@@ -51,6 +51,20 @@ def parse_iso_datetime(text: str, tz: str) -> datetime | None:
     return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
 
 
+# NukeViet prints article:published_time as "2021-12-08+0710:20:00": the offset's hours run
+# into the time. Read the date, the offset hours and the time separately.
+_NUKEVIET_META = re.compile(r"(\d{4}-\d{2}-\d{2})\s*([+-]\d{2})(\d{2}:\d{2}(?::\d{2})?)")
+
+
+def parse_nukeviet_meta_time(text: str, tz: str) -> datetime | None:
+    """The publication time of NukeViet's malformed ``article:published_time`` meta tag."""
+    match = _NUKEVIET_META.fullmatch((text or "").strip())
+    if not match:
+        return parse_iso_datetime(text, tz)
+    date, hours, time = match.groups()
+    return parse_iso_datetime(f"{date}T{time}{hours}:00", tz)
+
+
 def isoformat(value: datetime | None) -> str | None:
     """``2024-07-10T17:25:00+07:00``: seconds always, offset always."""
     return value.isoformat(timespec="seconds") if value else None

@@ -35,7 +35,8 @@ class NukeVietSpider(scrapy.Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         # A contact URL given on the command line reaches the User-Agent it is part of.
-        if settings.getpriority("CONTACT_URL") > settings.getpriority("USER_AGENT"):
+        contact = settings.getpriority("CONTACT_URL")
+        if contact is not None and contact > (settings.getpriority("USER_AGENT") or 0):
             from hdnd_crawler import __version__
 
             agent = settings["USER_AGENT_TEMPLATE"].format(

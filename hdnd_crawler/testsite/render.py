@@ -917,15 +917,18 @@ def _other_news(newer: Sequence[ListingEntry], older: Sequence[ListingEntry]) ->
     )
 
 
-def _article_meta(site: Site, article: ArticlePage, url: str) -> list[str]:
+def _article_meta(site: Site, article: ArticlePage, url: str, show_date: bool) -> list[str]:
     cat = site.category(article.cat_alias)
     description = esc(article.hometext or article.title)
     image = site.abs_url(article.lead_image.src if article.lead_image else LOGO_PATH)
     meta = _og(site, nv_title(article.title), description, url, kind="article")
     meta.insert(4, f'<meta property="og:image" content="{image}">')
+    if show_date:
+        meta.append(
+            f'<meta property="article:published_time" content="'
+            f'{malformed_meta_time(article.publtime)}">'
+        )
     meta += [
-        f'<meta property="article:published_time" content="'
-        f'{malformed_meta_time(article.publtime)}">',
         f'<meta property="article:modified_time" content="'
         f'{malformed_meta_time(article.modified)}">',
         f'<meta property="article:section" content="{esc(cat.title)}">',
@@ -942,7 +945,7 @@ def render_article(
     older: Sequence[ListingEntry] = (),
     show_date: bool = True,
 ) -> str:
-    """An article page (news module detail.tpl); ``show_date=False`` drops the span.h5 line."""
+    """An article page (news module detail.tpl); ``show_date=False`` drops every publication time."""
     url = site.abs_url(article.path)
     cat = site.category(article.cat_alias)
     t = nv_title(article.title)
@@ -1003,7 +1006,7 @@ def render_article(
         main=main,
         description=esc(article.hometext or article.title),
         keywords=esc(article.keywords),
-        meta=_article_meta(site, article, url),
+        meta=_article_meta(site, article, url, show_date),
         crumbs=_cat_crumbs(site, cat),
     )
 
@@ -1043,7 +1046,7 @@ def render_article_mobile(site: Site, article: ArticlePage) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1, maximum-scale=1">',
         f'<meta name="description" content="{esc(article.hometext or article.title)}">',
         f'<meta name="keywords" content="{esc(article.keywords)}">',
-        *_article_meta(site, article, url),
+        *_article_meta(site, article, url, show_date=True),
         f'<link rel="canonical" href="{url}">',
         f'<link rel="StyleSheet" href="/themes/mobile_default/css/style.css?t={ASSET_VERSION}">',
         f'<script src="/assets/js/jquery/jquery.min.js?t={ASSET_VERSION}"></script>',

@@ -1,0 +1,87 @@
+"""Validate → Normalize → Deduplicate → Store, each on its own."""
+
+import unicodedata
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from hdnd_crawler.items import Article, CategoryMembership
+from hdnd_crawler.pipelines import (
+    DeduplicatePipeline,
+    NormalizePipeline,
+    StorePipeline,
+    ValidatePipeline,
+)
+from hdnd_crawler.spiders.nukeviet import NukeVietSpider
+
+
+@pytest.fixture
+def crawler(tmp_path):
+    crawler = get_crawler(NukeVietSpider, {"ARCHIVE_DB": str(tmp_path / "a.db")})
+    crawler.spider = crawler._create_spider()
+    return crawler
+
+
+def article(**changes) -> Article:
+    fields = dict(
+        site="hdnd",
+        article_id=5,
+        url="https://www.hdnd.caobang.gov.vn/tin-tuc/bai-5.html?utm_source=zalo",
+        title="Tiêu đề",
+        published_at="2024-07-10T17:25:00+07:00",
+        main_category="Tin tức - Sự kiện",
+        body_text="Nội dung.",
+    )
+    fields.update(changes)
+    return Article(**fields)
+
+
+@pytest.mark.parametrize("missing", ["title", "body_text", "published_at"])
+def test_validate_drops_what_cannot_be_archived_and_says_why(crawler, missing):
+    with pytest.raises(DropItem, match=missing):
+        ValidatePipeline(crawler).process_item(
+            article(**{missing: "" if missing != "published_at" else None})
+        )
+    assert crawler.stats.get_value("hdnd/dropped/invalid") == 1
+
+
+def test_validate_passes_a_complete_article(crawler):
+    item = article()
+    assert ValidatePipeline(crawler).process_item(item) is item
+
+
+def test_normalize_nfc_spaces_and_canonical_urls(crawler):
+    decomposed = unicodedata.normalize("NFD", "Hội đồng  nhân\u00a0dân")
+    item = NormalizePipeline(crawler).process_item(
+        article(
+            title=decomposed,
+            images=[{"url": "https://hdnd.caobang.gov.vn/uploads/a.jpg", "caption": decomposed}],
+        )
+    )
+    assert item.title == "Hội đồng nhân dân"
+    assert item.url == "http://hdnd.caobang.gov.vn/tin-tuc/bai-5.html"
+    assert item.images[0]["url"] == "http://hdnd.caobang.gov.vn/uploads/a.jpg"
+    assert item.images[0]["caption"] == unicodedata.normalize("NFC", decomposed)
+
+
+def test_deduplicate_one_record_per_article_and_category(crawler):
+    pipeline = DeduplicatePipeline(crawler)
+    pipeline.process_item(article())
+    with pytest.raises(DropItem):
+        pipeline.process_item(article(url="http://hdnd.caobang.gov.vn/hoat-dong-hdnd/bai-5.html"))
+    membership = CategoryMembership("hdnd", 5, "Tin tức - Sự kiện")
+    assert pipeline.process_item(membership) is membership
+    with pytest.raises(DropItem):
+        pipeline.process_item(CategoryMembership("hdnd", 5, "Tin tức - Sự kiện"))
+
+
+def test_store_writes_rows_and_memberships(crawler, tmp_path):
+    store = StorePipeline(crawler)
+    store.open_spider()
+    store.process_item(CategoryMembership("hdnd", 5, "Hoạt động HĐND"))
+    store.process_item(article(url="http://hdnd.caobang.gov.vn/tin-tuc/bai-5.html"))
+    row = store.archive.get_article("hdnd", 5)
+    store.close_spider()
+    assert row["categories"] == ["Tin tức - Sự kiện", "Hoạt động HĐND"]
+    assert crawler.stats.get_value("hdnd/articles/new") == 1
