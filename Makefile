@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: crawl test lint format clean
+.PHONY: crawl serve test bench lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,13 +12,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## crawl: the whole site into archive/hdnd.db (extra Scrapy options: make crawl ARGS='-s ARCHIVE_DB=x.db')
+## crawl: the site into archive/hdnd.db, in full the first time, then only what changed
+## (options: make crawl ARGS='--full' or ARGS='--db x.db --set LOG_LEVEL=DEBUG'; exit codes: crawl --help)
 crawl: $(STAMP)
-	$(BIN)/scrapy crawl hdnd $(ARGS)
+	$(BIN)/hdnd-crawler crawl $(ARGS)
+
+## serve: browse and search the archive in Datasette at http://127.0.0.1:8001 (read-only)
+SERVE_DB ?= archive/hdnd.db
+SERVE_PORT ?= 8001
+serve: $(STAMP)
+	$(BIN)/datasette serve $(SERVE_DB) --host 127.0.0.1 --port $(SERVE_PORT) --metadata archive/metadata.yml --template-dir archive/templates --setting truncate_cells_html 300 --setting suggest_facets off
 
 ## test: lint, format check, then the test suite
 test: $(STAMP) lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: benchmark figures as one table (about 40 min; quicker: make bench BENCH_SIZES=1000,10000)
+BENCH_SIZES ?= 1000,10000,50000
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +14,7 @@ from typing import Any, Literal
 import sqlite_utils
 
 from hdnd_crawler.items import content_hash
+from hdnd_crawler.textfold import fold
 
 Outcome = Literal["new", "updated", "unchanged"]
 JSON_FIELDS = ("categories", "images", "attachments", "tags")
@@ -36,6 +39,10 @@ VERSIONED_FIELDS = (
 
 # Where the stored content was read: a WARC record, and the HTTP exchange it holds.
 CAPTURE_FIELDS = ("warc_file", "warc_record_id", "payload_digest", "fetched_at", "http_status")
+# An article page that was just read is, whatever it was before, not withdrawn.
+SEEN = {"gone_at": None, "last_status": 200}
+# Runs that stopped before their end; a full one of these is resumed by the next full run.
+UNFINISHED_RUN = ("running", "killed", "interrupted", "failed")
 
 
 def utc_now() -> str:
@@ -100,9 +107,12 @@ def _migration_2_operations(db: sqlite_utils.Database) -> None:
             "errors": int,
             "errors_by_kind": str,
             "summary": str,
+            # A resumed full run: articles archived since this time were not fetched again.
+            "resume_from": str,
         },
         pk="run_id",
     )
+    db["crawl_runs"].create_index(["site", "started_at"])
     db["attachments"].create(
         {
             "site": str,
@@ -120,10 +130,70 @@ def _migration_2_operations(db: sqlite_utils.Database) -> None:
     db["attachments"].create_index(["sha256"])
 
 
+# The search index holds each article's text twice: as published and folded (textfold), both
+# tokenized without tone marks; a query typed with diacritics matches the first copy, one typed
+# without matches the second (SQLite never folds đ to d). Its rowid is the article's rowid.
+SEARCH_COLUMNS = ("title", "summary", "body", "attachments")
+FOLDED_SEARCH_COLUMNS = tuple(f"{c}_folded" for c in SEARCH_COLUMNS)
+# Provenance and storage of a downloaded attachment, beyond migration 2's columns.
+ATTACHMENT_EXTRA_FIELDS = ("path", "warc_file", "warc_record_id", "payload_digest", "http_status")
+ATTACHMENT_FIELDS = (
+    "file_name",
+    "media_type",
+    "bytes",
+    "sha256",
+    "fetched_at",
+    "text",
+    *ATTACHMENT_EXTRA_FIELDS,
+)
+
+
+def _index_article(conn: sqlite3.Connection, site: str, article_id: int) -> None:
+    """(Re)build the search row of one article from its row and its attachments' text."""
+    key = [site, article_id]
+    row = conn.execute(
+        "select rowid, title, summary, body_text from articles where site = ? and article_id = ?",
+        key,
+    ).fetchone()
+    if row is None:
+        return
+    files = conn.execute(
+        "select file_name, text from attachments where site = ? and article_id = ? order by url",
+        key,
+    ).fetchall()
+    attachments = "\n\n".join(part for name, text in files for part in (name, text) if part)
+    texts = [unicodedata.normalize("NFC", t or "") for t in (*row[1:], attachments)]
+    columns = ", ".join((*SEARCH_COLUMNS, *FOLDED_SEARCH_COLUMNS))
+    conn.execute("delete from articles_fts where rowid = ?", [row[0]])
+    conn.execute(
+        f"insert into articles_fts (rowid, {columns}) values (?{', ?' * len(texts) * 2})",
+        [row[0], *texts, *(fold(t) for t in texts)],
+    )
+
+
+def _migration_3_search(db: sqlite_utils.Database) -> None:
+    columns = ", ".join((*SEARCH_COLUMNS, *FOLDED_SEARCH_COLUMNS))
+    db.execute(
+        f"create virtual table articles_fts using fts5({columns},"
+        " tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    # Computed on read, so it never disagrees with published_at: the year facet.
+    db.execute(
+        "alter table articles add column published_year integer"
+        " generated always as (cast(substr(published_at, 1, 4) as integer)) virtual"
+    )
+    for column in ATTACHMENT_EXTRA_FIELDS:
+        db["attachments"].add_column(column, int if column == "http_status" else str)
+    keys = db.execute("select site, article_id from articles").fetchall()
+    for site, article_id in keys:
+        _index_article(db.conn, site, article_id)
+
+
 # Append only: a migration, once released, never changes.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("articles, versions and categories", _migration_1_articles),
     ("captures, withdrawn articles, crawl runs, attachments", _migration_2_operations),
+    ("search index, publication year, attachment files", _migration_3_search),
 ]
 
 
@@ -213,12 +283,14 @@ class Archive:
                     "first_seen_at": seen_at,
                     "last_seen_at": seen_at,
                     "changed_at": seen_at,
+                    "last_status": 200,
                 }
                 self._insert("articles", row)
+                _index_article(self.db.conn, site, article_id)
                 return "new"
             if current["content_hash"] == record["content_hash"]:
                 # Only the sighting, and categories learnt since, are news.
-                update = {"last_seen_at": seen_at, "categories": record["categories"]}
+                update = {"last_seen_at": seen_at, "categories": record["categories"], **SEEN}
                 self._update(site, article_id, update)
                 return "unchanged"
             version = {k: current.get(k) for k in (*VERSIONED_FIELDS, *CAPTURE_FIELDS)}
@@ -237,8 +309,10 @@ class Archive:
                 "categories": record["categories"],
                 "last_seen_at": seen_at,
                 "changed_at": seen_at,
+                **SEEN,
             }
             self._update(site, article_id, update)
+            _index_article(self.db.conn, site, article_id)
             return "updated"
 
     # sqlite-utils' insert/update commit on their own; these stay inside the caller's transaction.
@@ -291,3 +365,132 @@ class Archive:
             [site, article_id],
         )
         return [_decode(r) for r in rows]
+
+    def iter_articles(
+        self, site: str | None = None, since: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Articles oldest first, read as they are consumed; ``since`` bounds the publication."""
+        where, params = self._article_filter(site, since)
+        cursor = self.db.conn.execute(
+            f"select * from articles{where} order by published_at, site, article_id", params
+        )
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            yield _decode(dict(zip(names, values, strict=True)))
+
+    def count_articles(self, site: str | None = None, since: str | None = None) -> int:
+        where, params = self._article_filter(site, since)
+        return self.db.conn.execute(f"select count(*) from articles{where}", params).fetchone()[0]
+
+    @staticmethod
+    def _article_filter(site: str | None, since: str | None) -> tuple[str, list[str]]:
+        conditions = [(c, v) for c, v in (("site = ?", site), ("published_at >= ?", since)) if v]
+        where = " where " + " and ".join(c for c, _ in conditions) if conditions else ""
+        return where, [v for _, v in conditions]
+
+    # --- attachments ------------------------------------------------------------------
+    def upsert_attachment(self, attachment: Any) -> Outcome:
+        """Store a downloaded attachment's row; the article's search row learns its text."""
+        record = asdict(attachment) if is_dataclass(attachment) else dict(attachment)
+        record = {**record, **{k: v for k, v in (record.get("capture") or {}).items() if v}}
+        key = [record["site"], record["article_id"], record["url"]]
+        values = {k: record.get(k) for k in ATTACHMENT_FIELDS}
+        values["fetched_at"] = values["fetched_at"] or utc_now()
+        with self.db.conn:
+            current = self.db.conn.execute(
+                "select sha256 from attachments where site = ? and article_id = ? and url = ?", key
+            ).fetchone()
+            if current is not None and current[0] == values["sha256"]:
+                return "unchanged"
+            if current is None:
+                row = {"site": key[0], "article_id": key[1], "url": key[2], **values}
+                self._insert("attachments", row)
+            else:
+                assignments = ", ".join(f"[{c}] = ?" for c in values)
+                self.db.conn.execute(
+                    f"update attachments set {assignments}"
+                    " where site = ? and article_id = ? and url = ?",
+                    [*values.values(), *key],
+                )
+            _index_article(self.db.conn, key[0], key[1])
+            return "new" if current is None else "updated"
+
+    def has_attachment(self, site: str, article_id: int, url: str) -> bool:
+        row = self.db.conn.execute(
+            "select 1 from attachments where site = ? and article_id = ? and url = ?",
+            [site, article_id, url],
+        ).fetchone()
+        return row is not None
+
+    def attachments(self, site: str | None = None) -> list[dict[str, Any]]:
+        sql = "select * from attachments" + (" where site = ?" if site else "")
+        return list(self.db.query(sql + " order by site, article_id, url", [site] if site else []))
+
+    # --- crawl bookkeeping --------------------------------------------------------------
+    def sightings(self, site: str) -> list[dict[str, Any]]:
+        """What a crawl plans with: id, url, publication, last sighting and withdrawal of each."""
+        return list(
+            self.db.query(
+                "select article_id, url, published_at, last_seen_at, gone_at from articles"
+                " where site = ?",
+                [site],
+            )
+        )
+
+    def mark_gone(self, site: str, article_id: int, status: int, at: str | None = None) -> bool:
+        """Mark a withdrawn article (the row stays); True when it was not marked before."""
+        key = [site, article_id]
+        with self.db.conn:
+            row = self.db.conn.execute(
+                "select gone_at from articles where site = ? and article_id = ?", key
+            ).fetchone()
+            if row is None:
+                return False
+            self.db.conn.execute(
+                "update articles set gone_at = coalesce(gone_at, ?), last_status = ?"
+                " where site = ? and article_id = ?",
+                [at or utc_now(), status, *key],
+            )
+            return row[0] is None
+
+    def start_run(
+        self, site: str, mode: str, started_at: str | None = None, resume_from: str | None = None
+    ) -> int:
+        """A ``crawl_runs`` row for a run that starts now; its id."""
+        with self.db.conn:
+            cursor = self.db.conn.execute(
+                "insert into crawl_runs (site, mode, started_at, status, resume_from)"
+                " values (?, ?, ?, 'running', ?)",
+                [site, mode, started_at or utc_now(), resume_from],
+            )
+            return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, values: dict[str, Any]) -> None:
+        """Record how run ``run_id`` ended (status, exit code, counts, summary)."""
+        values = {"finished_at": utc_now(), **values}
+        if isinstance(values.get("errors_by_kind"), dict):
+            values["errors_by_kind"] = json.dumps(values["errors_by_kind"], sort_keys=True)
+        assignments = ", ".join(f"[{c}] = ?" for c in values)
+        with self.db.conn:
+            self.db.conn.execute(
+                f"update crawl_runs set {assignments} where run_id = ?", [*values.values(), run_id]
+            )
+
+    def close_stale_runs(self, site: str) -> int:
+        """Runs still marked running (their process died: the caller holds the lock) → killed."""
+        with self.db.conn:
+            cursor = self.db.conn.execute(
+                "update crawl_runs set status = 'killed' where site = ? and status = 'running'",
+                [site],
+            )
+            return cursor.rowcount
+
+    def last_run(self, site: str, mode: str | None = None) -> dict[str, Any] | None:
+        sql = "select * from crawl_runs where site = ?" + (" and mode = ?" if mode else "")
+        params = [site, mode] if mode else [site]
+        rows = self.db.query(sql + " order by run_id desc limit 1", params)
+        return next(iter(rows), None)
+
+    def runs(self, site: str | None = None) -> list[dict[str, Any]]:
+        sql = "select * from crawl_runs" + (" where site = ?" if site else "")
+        return list(self.db.query(sql + " order by run_id", [site] if site else []))

@@ -1,7 +1,8 @@
-"""Item pipelines, in order: Validate → Normalize → Deduplicate → Store. One job each."""
+"""Item pipelines, in order: Validate → Normalize → Deduplicate → AttachmentFiles → Store."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import unicodedata
 from pathlib import Path
@@ -12,8 +13,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from hdnd_crawler.archive import Archive
+from hdnd_crawler.attachments import AttachmentFile, files_dir, keep
 from hdnd_crawler.extract.urls import canonical_url
 from hdnd_crawler.items import Article, CategoryMembership
+from hdnd_crawler.plan import Withdrawal
 
 logger = logging.getLogger(__name__)
 
@@ -35,17 +38,23 @@ class _CrawlerAware:
 class ValidatePipeline(_CrawlerAware):
     """Drop an article that lacks what makes it archivable, saying why."""
 
-    REQUIRED = ("title", "body_text", "published_at")
+    REQUIRED = ("title", "published_at")
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
         missing = [name for name in self.REQUIRED if not getattr(item, name)]
+        # Pictures alone, or documents alone, are an article's content too; nothing at all is not.
+        if not (item.body_text or item.body_html or item.attachments):
+            missing.append("body")
         if not item.article_id:
             missing.append("article_id")
         if missing:
             self._count("dropped/invalid")
-            raise DropItem(f"{item.url}: no {', '.join(missing)} on the page; not archived")
+            raise DropItem(
+                f"{item.url}: no {', '.join(missing)} on the page; not archived"
+                " (an archived copy, if any, is kept as it was)"
+            )
         return item
 
 
@@ -97,6 +106,20 @@ class DeduplicatePipeline(_CrawlerAware):
         return item
 
 
+class AttachmentFilesPipeline(_CrawlerAware):
+    """Keep each downloaded attachment once by content under ``FILES_DIR``; read its text."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.directory = files_dir(crawler.settings)
+
+    async def process_item(self, item: Any) -> Any:
+        if isinstance(item, AttachmentFile):
+            # Reading a long PDF takes a while: not on the thread that downloads.
+            await asyncio.to_thread(keep, item, self.directory)
+        return item
+
+
 class StorePipeline(_CrawlerAware):
     """Write to the SQLite archive named by the ``ARCHIVE_DB`` setting."""
 
@@ -118,8 +141,15 @@ class StorePipeline(_CrawlerAware):
         if isinstance(item, CategoryMembership):
             self.archive.add_category(item.site, item.article_id, item.category)
         elif isinstance(item, Article):
-            outcome = self.archive.upsert_article(item)
+            outcome = self.archive.upsert_article(item, seen_at=item.capture.get("fetched_at"))
             self._count(f"articles/{outcome}")
             if outcome != "unchanged":
                 logger.info("%s article %s: %s", outcome, item.article_id, item.url)
+        elif isinstance(item, Withdrawal) and self.archive.mark_gone(
+            item.site, item.article_id, item.status
+        ):
+            self._count("articles/gone")
+            logger.info("Article %s withdrawn (HTTP %s)", item.article_id, item.status)
+        elif isinstance(item, AttachmentFile):
+            self._count(f"attachments/{self.archive.upsert_attachment(item)}")
         return item

@@ -17,7 +17,9 @@ USER_AGENT = USER_AGENT_TEMPLATE.format(version=__version__, contact=CONTACT_URL
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 0.5
+# At least this long between two requests to a site; AutoThrottle lengthens it when the
+# server slows down.
+DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -35,16 +37,40 @@ RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "hdnd_crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Nearest the network: sees every response as received, before redirects and retries.
+    "hdnd_crawler.warc.WarcMiddleware": 950,
 }
+SPIDER_MIDDLEWARES = {"hdnd_crawler.attachments.SkipStoredAttachments": 950}
+
+# Every request and response goes to WARC files in WARC_DIR ("": a "warc" directory beside
+# ARCHIVE_DB), a new file past WARC_MAX_SIZE bytes.
+WARC_ENABLED = True
+WARC_DIR = ""
+WARC_MAX_SIZE = 1024 * 1024 * 1024
+# Attachments are stored by content in FILES_DIR ("": a "files" directory beside ARCHIVE_DB).
+FILES_DIR = ""
+ATTACHMENT_MAXSIZE = 64 * 1024 * 1024
+# An attachment already stored for its article is not downloaded again unless this is on.
+ATTACHMENTS_REFETCH = False
 
 COOKIES_ENABLED = False  # NukeViet's session cookies only change the page's tokens.
 REDIRECT_MAX_TIMES = 5
+# A redirect loop ends as a counted failure instead of being dropped as a duplicate.
+DUPEFILTER_CLASS = "hdnd_crawler.dupefilter.RedirectsAreNotDuplicates"
+
+# Incremental runs re-check articles published in the last RECHECK_DAYS for edits, each once
+# it has not been seen for RECHECK_AFTER_HOURS (so a run right after another re-checks nothing).
+RECHECK_DAYS = 14
+RECHECK_AFTER_HOURS = 20
+# A run that reads the body of fewer article pages than this share suspects a layout change.
+HEALTH_MIN_BODY_SHARE = 0.9
 HTTPCACHE_ENABLED = False
 
 ITEM_PIPELINES = {
     "hdnd_crawler.pipelines.ValidatePipeline": 100,
     "hdnd_crawler.pipelines.NormalizePipeline": 200,
     "hdnd_crawler.pipelines.DeduplicatePipeline": 300,
+    "hdnd_crawler.pipelines.AttachmentFilesPipeline": 350,
     "hdnd_crawler.pipelines.StorePipeline": 400,
 }
 

@@ -83,3 +83,9 @@ def test_pictures_with_captions_and_markup():
 
 def test_empty_body():
     assert body_of("<p>&nbsp;</p>").text == ""
+
+
+def test_pictures_without_text_are_still_a_body():
+    body = body_of('<p><img src="/u/a.jpg" alt="DSC_1.JPG"></p><p>&nbsp;</p>')
+    assert body.text == ""
+    assert body.html == '<figure><img src="http://hdnd.caobang.gov.vn/u/a.jpg"></figure>'

@@ -37,13 +37,25 @@ def article(**changes) -> Article:
     return Article(**fields)
 
 
-@pytest.mark.parametrize("missing", ["title", "body_text", "published_at"])
-def test_validate_drops_what_cannot_be_archived_and_says_why(crawler, missing):
-    with pytest.raises(DropItem, match=missing):
-        ValidatePipeline(crawler).process_item(
-            article(**{missing: "" if missing != "published_at" else None})
-        )
+@pytest.mark.parametrize(
+    "changes,reason",
+    [
+        ({"title": ""}, "title"),
+        ({"published_at": None}, "published_at"),
+        ({"body_text": ""}, "body"),
+    ],
+)
+def test_validate_drops_what_cannot_be_archived_and_says_why(crawler, changes, reason):
+    with pytest.raises(DropItem, match=reason):
+        ValidatePipeline(crawler).process_item(article(**changes))
     assert crawler.stats.get_value("hdnd/dropped/invalid") == 1
+
+
+def test_a_photo_story_or_a_document_alone_is_content(crawler):
+    pictures = article(body_text="", body_html='<figure><img src="http://x/a.jpg"></figure>')
+    document = article(body_text="", attachments=[{"url": "http://x/a.pdf", "name": "NQ 12"}])
+    for item in (pictures, document):
+        assert ValidatePipeline(crawler).process_item(item) is item
 
 
 def test_validate_passes_a_complete_article(crawler):

@@ -221,7 +221,8 @@ def extract_body(node: etree._Element | None, resolve_url, url: str = "") -> Bod
         return Body()
     flat, images = flatten(node, resolve_url)
     if not any(b.text for b in flat):
-        return Body(images=images)
+        # A photo story: pictures without a word of text are still the body.
+        return Body(html=_to_html(flat, {}), images=images)
     document = f"<html><body><article>{_render(flat)}</article></body></html>"
     blocks = _trafilatura_blocks(document)
     expected = _words(flat)

@@ -1,24 +1,43 @@
 """The NukeViet news spider: home → categories → every listing page → every article.
 
 Sitemaps and RSS feeds are read as cross-checks; an article found only there is fetched too.
+What to fetch of that is :mod:`hdnd_crawler.plan`'s call (``-a mode=full|incremental``): an
+incremental run reads no feed or sitemap and stops paging where the archive is up to date; a
+full run ends by re-checking archived articles that no page linked to (withdrawn ones).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from hdnd_crawler.archive import Archive
+from hdnd_crawler.attachments import attachment_file
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.article import parse_article
+from hdnd_crawler.extract.checks import IncompletePage, check_complete, layout_misses
 from hdnd_crawler.extract.html import PageError
 from hdnd_crawler.extract.listing import Listing, parse_feed, parse_listing, parse_sitemap
-from hdnd_crawler.items import CategoryMembership
+from hdnd_crawler.failures import failure_kind
+from hdnd_crawler.items import Article, CategoryMembership
+from hdnd_crawler.plan import MODES, CrawlPlan, Withdrawal, redirects_to_itself
 from hdnd_crawler.sites import get_site
+
+# A re-check sees redirects and "not found" itself: they are its answer, not errors.
+RECHECK_META = {
+    "dont_redirect": True,
+    "handle_httpstatus_list": [301, 302, 303, 307, 308, 404, 410],
+}
 
 
 class NukeVietSpider(scrapy.Spider):
@@ -27,9 +46,31 @@ class NukeVietSpider(scrapy.Spider):
     name = "hdnd"
     default_site = "hdnd"
 
-    def __init__(self, *args: Any, site: str | None = None, base_url: str | None = None, **kw: Any):
+    def __init__(
+        self,
+        *args: Any,
+        site: str | None = None,
+        base_url: str | None = None,
+        mode: str = "full",
+        resume_from: str | None = None,
+        **kw: Any,
+    ):
         super().__init__(*args, **kw)
         self.site = get_site(site or self.default_site, base_url)
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        self.mode = mode
+        self.resume_from = resume_from or None
+        self.plan = CrawlPlan(mode)  # replaced by one that knows the archive when crawling starts
+        self.met: set[int] = set()  # articles some page, feed or sitemap linked to
+        self.fetching: set[int] = set()  # articles requested, whatever URL led to them
+        self.rechecked = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NukeVietSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -53,75 +94,211 @@ class NukeVietSpider(scrapy.Spider):
     def _site_url(self, path: str) -> str:
         return self.site.base_url + path
 
+    def _load_plan(self) -> CrawlPlan:
+        settings = self.crawler.settings
+        archive = Archive(settings.get("ARCHIVE_DB"))
+        try:
+            rows = archive.sightings(self.site.slug)
+        finally:
+            archive.close()
+        plan = CrawlPlan.from_rows(
+            self.mode,
+            rows,
+            now=datetime.now(UTC),
+            resume_from=self.resume_from,
+            recheck_days=settings.getfloat("RECHECK_DAYS"),
+            recheck_after_hours=settings.getfloat("RECHECK_AFTER_HOURS"),
+        )
+        self.logger.info(
+            "%s crawl of %s; %d articles archived%s",
+            self.mode.capitalize(),
+            self.site.base_url,
+            len(plan.known),
+            f"; resuming, articles archived since {self.resume_from} are done"
+            if self.resume_from
+            else "",
+        )
+        return plan
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.plan = self._load_plan()
         module = self.site.module_path.rstrip("/")
         for path in self.site.start_paths:
             yield self._request(self._site_url(path), self.parse_page)
-        for path in self.site.feed_paths:
-            yield self._request(self._site_url(module + path), self.parse_feed)
-        for path in self.site.sitemap_paths:
-            yield self._request(self._site_url(path), self.parse_sitemap)
+        if self.mode == "full":
+            for path in self.site.feed_paths:
+                yield self._request(self._site_url(module + path), self.parse_feed)
+            for path in self.site.sitemap_paths:
+                yield self._request(self._site_url(path), self.parse_sitemap)
+        for seen in self.plan.due_for_recheck():
+            self.fetching.add(seen.article_id)
+            yield self._request(seen.url, self.parse_article)
 
-    def _follow(self, listing: Listing) -> Iterator[scrapy.Request]:
-        for url in listing.categories:
-            yield self._request(url, self.parse_listing)
-        for url in listing.pages:
-            yield self._request(url, self.parse_listing)
-        for url in (*listing.articles, *listing.other_articles):
+    def _article(self, url: str) -> Iterator[scrapy.Request]:
+        """A request for a linked article, unless the plan skips it or it is already asked for."""
+        article_id = urls.article_id(url, self.site)
+        if article_id is None:
+            return
+        self.met.add(article_id)
+        if article_id not in self.fetching and self.plan.wants(article_id):
+            self.fetching.add(article_id)
             yield self._request(url, self.parse_article)
 
+    def _follow(self, listing: Listing, url: str) -> Iterator[scrapy.Request]:
+        for category in listing.categories:
+            yield self._request(category, self.parse_listing)
+        for page in self.plan.pages_to_follow(listing, url, self.site):
+            yield self._request(page, self.parse_listing)
+        for article in (*listing.articles, *listing.other_articles):
+            yield from self._article(article)
+
     def _read(self, extract, response: Response, *args: Any):
-        """Run an extractor on the response; a page that cannot be read is logged, not fatal."""
+        """Run an extractor on a whole HTML page; None when the page cannot be read.
+
+        A cut or empty page is fetched again, as a failed download would be (the retry goes
+        straight to the engine: it carries the retry count a yielded request may not); any
+        other page that cannot be read is logged and counted, never fatal.
+        """
         try:
+            check_complete(response.body)
             return extract(response.body, response.url, self.site, *args)
+        except IncompletePage as exc:
+            retry = get_retry_request(response.request, spider=self, reason=f"{exc.kind} page")
+            if retry is not None:
+                self.crawler.engine.crawl(retry)
+                return None
+            kind, reason = exc.kind, str(exc)
         except PageError as exc:
-            self.logger.warning(
-                "Unreadable page %s (HTTP %s): %s", response.url, response.status, exc
-            )
-            self.crawler.stats.inc_value("hdnd/errors/unreadable")
-            return None
+            kind, reason = getattr(exc, "kind", "unreadable"), str(exc)
+        self.logger.warning(
+            "Unreadable page %s (HTTP %s): %s", response.url, response.status, reason
+        )
+        self.crawler.stats.inc_value(f"hdnd/errors/{kind}")
+        return None
 
     # --- callbacks --------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterable[Any]:
         listing = self._read(parse_listing, response, self._content_type(response))
         if listing:
-            yield from self._follow(listing)
+            yield from self._follow(listing, response.url)
 
     def parse_listing(self, response: Response) -> Iterable[Any]:
         listing = self._read(parse_listing, response, self._content_type(response))
         if not listing:
             return
+        here = urls.category_page(response.url, self.site)
+        if here:
+            self.crawler.stats.inc_value("hdnd/health/listing_pages")
         if listing.category:
             for url in listing.articles:
                 article_id = urls.article_id(url, self.site)
                 yield CategoryMembership(self.site.slug, article_id, listing.category)
-        elif urls.category_page(response.url, self.site):
+        elif here and here[1] == 1 and self.plan.had_articles(here[0], self.site):
+            self.crawler.stats.inc_value("hdnd/health/empty_categories")
+            self.logger.warning(
+                "Category %s lists no articles although the archive holds some of it: "
+                "has the listing layout changed?",
+                response.url,
+            )
+        elif here:
             self.logger.info("No articles listed on %s", response.url)
-        yield from self._follow(listing)
+        yield from self._follow(listing, response.url)
 
     def parse_article(self, response: Response) -> Iterable[Any]:
-        article = self._read(parse_article, response, self._content_type(response))
-        if article:
-            yield article
+        content_type = self._content_type(response)
+        article = self._read(parse_article, response, content_type)
+        if not article:
+            return
+        self.crawler.stats.inc_value("hdnd/health/article_pages")
+        if not article.body_text:
+            missing = layout_misses(response.body, self.site, content_type)
+            if "body" in missing:
+                self.crawler.stats.inc_value("hdnd/health/no_body_container")
+                self.logger.warning(
+                    "No %s on article page %s: has the page layout changed?",
+                    " or ".join(f"{name} ({self.site.selectors[name]})" for name in missing),
+                    response.url,
+                )
+        article.capture = response.meta.get("capture", {})
+        yield article
+        yield from self.attachment_requests(article)
+
+    def attachment_requests(self, article: Article) -> Iterator[scrapy.Request]:
+        """The files an article links to, with room for documents larger than pages."""
+        for link in article.attachments:
+            meta = {
+                "attachment": {"site": article.site, "article_id": article.article_id, **link},
+                "download_maxsize": self.settings.getint("ATTACHMENT_MAXSIZE"),
+            }
+            yield self._request(link["url"], self.parse_attachment, meta=meta)
+
+    def parse_attachment(self, response: Response) -> Iterable[Any]:
+        disposition = response.headers.get("Content-Disposition")
+        yield attachment_file(
+            response.meta["attachment"],
+            response.body,
+            self._content_type(response),
+            disposition.decode("latin-1") if disposition else None,
+            response.meta.get("capture", {}),
+        )
 
     def parse_feed(self, response: Response) -> Iterable[Any]:
         for entry in parse_feed(response.body, response.url, self.site):
-            yield self._request(entry.url, self.parse_article)
+            yield from self._article(entry.url)
 
     def parse_sitemap(self, response: Response) -> Iterable[Any]:
         sitemaps, articles = parse_sitemap(response.body, response.url, self.site)
         for url in sitemaps:
             yield self._request(url, self.parse_sitemap)
         for url in articles:
-            yield self._request(url, self.parse_article)
+            yield from self._article(url)
+
+    def on_idle(self) -> None:
+        """Once the listings are walked, a full run asks after the archived articles none showed."""
+        if self.rechecked:
+            return
+        self.rechecked = True
+        pending = self.plan.unmet(self.met | self.fetching)
+        if not pending:
+            return
+        stats = self.crawler.stats
+        if stats.get_value("hdnd/health/empty_categories") or not stats.get_value(
+            "hdnd/health/listing_pages"
+        ):
+            self.logger.warning(
+                "The listings look broken; %d archived articles not re-checked for withdrawal",
+                len(pending),
+            )
+            return
+        self.logger.info("Re-checking %d archived articles no listing showed", len(pending))
+        for seen in pending:
+            request = self._request(
+                seen.url,
+                self.parse_recheck,
+                meta=dict(RECHECK_META),
+                cb_kwargs={"article_id": seen.article_id},
+            )
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def parse_recheck(self, response: Response, article_id: int) -> Iterable[Any]:
+        """200: the article, read again; a 301 to its own new URL: follow; else withdrawn."""
+        if response.status == 200:
+            yield from self.parse_article(response)
+            return
+        location = response.headers.get("Location", b"").decode("latin-1")
+        target = response.urljoin(location) if location else ""
+        if 300 <= response.status < 400 and redirects_to_itself(target, article_id, self.site):
+            yield self._request(target, self.parse_article)
+            return
+        yield Withdrawal(self.site.slug, article_id, response.status)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request
         reason = failure.getErrorMessage() or failure.type.__name__
-        response = getattr(failure.value, "response", None)
-        kind = f"http_{response.status}" if response is not None else failure.type.__name__
+        kind = failure_kind(failure)
         self.crawler.stats.inc_value(f"hdnd/errors/{kind}")
-        self.logger.warning("Failed %s: %s", request.url, reason)
+        self.logger.warning("Failed %s (%s): %s", request.url, kind, reason)
 
     @staticmethod
     def _content_type(response: Response) -> str | None:

@@ -945,7 +945,7 @@ def render_article(
     older: Sequence[ListingEntry] = (),
     show_date: bool = True,
 ) -> str:
-    """An article page (news module detail.tpl); ``show_date=False`` drops every publication time."""
+    """An article page (news module detail.tpl); ``show_date=False`` drops every date shown."""
     url = site.abs_url(article.path)
     cat = site.category(article.cat_alias)
     t = nv_title(article.title)

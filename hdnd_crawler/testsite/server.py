@@ -10,8 +10,11 @@ Pages change their view counters and clock on every request, as the real site's 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import socket
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -43,6 +46,11 @@ class Reply:
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    # Faults a test can ask for: wait before answering, close the connection without an
+    # answer, or announce more bytes (Content-Length) than are sent before closing.
+    delay: float = 0.0
+    reset: bool = False
+    declared_length: int | None = None
 
 
 @dataclass
@@ -152,19 +160,34 @@ class _Handler(BaseHTTPRequestHandler):
         self.state.requests.append(self.path)
         intercept = self.state.intercept
         reply = (intercept(self.path) if intercept else None) or answer(self.state, self.path)
+        if reply.delay:
+            time.sleep(reply.delay)  # a slow server: this thread answers late
+        if reply.reset:
+            # Linger 0: closing sends a TCP reset instead of an orderly end.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        # A client that gave up waiting (its timeout) has closed the connection: nothing to do.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._send(reply)
+
+    def _send(self, reply: Reply) -> None:
         self.send_response(reply.status)
+        length = len(reply.body) if reply.declared_length is None else reply.declared_length
         headers = {
             "Cache-Control": "no-cache, no-store, must-revalidate",
             # Always "a day ago": useless for change detection, exactly like the real site.
             "Last-Modified": formatdate(time.time() - 86400, usegmt=True),
             "Set-Cookie": f"nv4s_sess={len(self.state.requests):08d}; path=/; HttpOnly",
-            "Content-Length": str(len(reply.body)),
+            "Content-Length": str(length),
             **reply.headers,
         }
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(reply.body)
+        if length != len(reply.body):
+            self.close_connection = True
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         pass

@@ -1,0 +1,105 @@
+"""Datasette plugin for the archive: phrase search, snippets, and articles that read as text.
+
+Installed with the package (entry point ``hdnd``), so ``datasette`` run from the project's
+environment loads it; ``archive/metadata.yml`` and ``archive/templates/`` do the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import markupsafe
+import nh3
+from datasette import hookimpl
+from datasette.utils import urlsafe_components
+
+from hdnd_crawler.search import MARK_END, MARK_START, register_functions
+from hdnd_crawler.sites import SiteConfigError, get_site
+
+# Editor HTML shown only cleaned: no scripts, styles or handlers, and no images either, so that
+# reading the archive never fetches from the site (the images column lists them).
+SAFE_TAGS = nh3.ALLOWED_TAGS - {"img", "map", "area"}
+ARTICLE_TABLES = ("articles", "article_versions")
+
+
+def sanitize(html: str) -> markupsafe.Markup:
+    """Editor HTML made safe to show: nh3's allow-list, without images."""
+    return markupsafe.Markup(nh3.clean(html, tags=SAFE_TAGS))
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn: Any) -> None:
+    # Runs after Datasette's own hook, so this escape_fts (phrases) replaces its one (words).
+    register_functions(conn)
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None) -> markupsafe.Markup | None:
+    if column == "body_html" and table in ARTICLE_TABLES and value:
+        return markupsafe.Markup(
+            '<details class="hdnd-html"><summary>HTML as published, cleaned ({:,} characters)'
+            "</summary>{}</details>"
+        ).format(len(value), sanitize(value))
+    if column == "snippet" and table is None and isinstance(value, str) and MARK_START in value:
+        escaped = str(markupsafe.escape(value))
+        marks = {str(markupsafe.escape(m)): m for m in (MARK_START, MARK_END)}
+        for escaped_mark, mark in marks.items():
+            escaped = escaped.replace(escaped_mark, mark)
+        return markupsafe.Markup(escaped)
+    return None
+
+
+def _citation(article: dict[str, Any]) -> str:
+    try:
+        publisher = get_site(article["site"]).name
+    except SiteConfigError:
+        publisher = article["site"]
+    published = (article["published_at"] or "")[:10]
+    return (
+        f"{article['title']}. {publisher}, {published}. {article['url']}. Archived copy fetched"
+        f" {article['fetched_at']} (HTTP {article['http_status']}), WARC file"
+        f" {article['warc_file']}, record {article['warc_record_id']}, payload digest"
+        f" {article['payload_digest']}."
+    )
+
+
+async def _article_page(datasette: Any, database: str, request: Any) -> dict[str, Any]:
+    keys = urlsafe_components(request.url_vars["pks"])
+    if len(keys) != 2:
+        return {}
+    db = datasette.get_database(database)
+    params = {"site": keys[0], "article_id": keys[1]}
+    where = "where site = :site and article_id = :article_id"
+    rows = (await db.execute(f"select * from articles {where}", params)).rows
+    if not rows:
+        return {}
+    article = dict(rows[0])
+    attachments = await db.execute(
+        "select url, file_name, media_type, bytes, sha256, path, fetched_at,"
+        f" length(text) as text_length from attachments {where} order by url",
+        params,
+    )
+    versions = await db.execute(f"select count(*) from article_versions {where}", params)
+    return {
+        "hdnd_article": {
+            **article,
+            "paragraphs": [p for p in (article["body_text"] or "").split("\n\n") if p.strip()],
+            "body_html_clean": sanitize(article["body_html"] or ""),
+            "attachments_list": [dict(r) for r in attachments.rows],
+            "version_count": versions.first()[0],
+            "citation": _citation(article),
+        }
+    }
+
+
+@hookimpl
+def extra_template_vars(
+    database: str | None, table: str | None, view_name: str, request: Any, datasette: Any
+):
+    if view_name != "row" or table != "articles" or request is None:
+        return None
+
+    async def inner() -> dict[str, Any]:
+        return await _article_page(datasette, database, request)
+
+    return inner

@@ -1,0 +1,167 @@
+"""Vietnamese full-text search over the archive: what a typed query means, ranking, snippets.
+
+The index (``articles_fts``, kept by :mod:`hdnd_crawler.archive`) holds every text as published
+and folded, so a query typed with or without diacritics matches in SQL, in Datasette's raw
+mode, anywhere. What the search box adds is phrases: Datasette's own ``escape_fts`` turns
+"hoi dong nhan dan" into four separate words; :func:`match_expression` replaces it (same SQL
+name), keeps them together, and folds them too, so that đ typed or not makes no difference.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from hdnd_crawler.archive import FOLDED_SEARCH_COLUMNS, SEARCH_COLUMNS
+from hdnd_crawler.textfold import fold
+
+HIT_START, HIT_END = "\x02", "\x03"
+MARK_START, MARK_END = "<mark>", "</mark>"
+SNIPPET_WIDTH = 240
+# Where a hit is best shown, most telling first: (column as published, its folded copy).
+_SNIPPET_ORDER = ("body", "summary", "attachments", "title")
+_QUOTED = re.compile(r'"([^"]*)"')
+_MARKERS = re.compile(f"([{HIT_START}{HIT_END}])")
+
+
+def match_expression(query: str) -> str:
+    """The FTS5 query for what a reader typed: every phrase in it must appear.
+
+    Words typed together form one phrase; text in double quotes is a phrase of its own, so
+    ``"ky hop" ngan sach`` asks for both "ky hop" and "ngan sach". An unbalanced quote is
+    closed at the end. Each phrase is looked for as typed or folded, so diacritics never
+    matter (even đ, which the index alone tells from d). Nothing typed is FTS5 syntax, so no
+    query is an error.
+    """
+    if query.count('"') % 2:
+        query += '"'
+    phrases = [" ".join(part.split()) for part in _QUOTED.split(query)]
+    terms = []
+    for phrase in filter(None, phrases):
+        folded = fold(phrase)
+        same = folded == phrase.lower()
+        terms.append(f'"{phrase}"' if same else f'("{phrase}" OR "{folded}")')
+    return " AND ".join(terms) or '""'
+
+
+def _hits(highlighted: str) -> tuple[str, list[tuple[int, int]]]:
+    """Text without highlight markers, and the (start, end) of each marked stretch in it."""
+    text: list[str] = []
+    spans: list[tuple[int, int]] = []
+    position, start = 0, None
+    for piece in _MARKERS.split(highlighted):
+        if piece == HIT_START:
+            start = position
+        elif piece == HIT_END and start is not None:
+            spans.append((start, position))
+            start = None
+        elif piece:
+            text.append(piece)
+            position += len(piece)
+    return "".join(text), spans
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _window(text: str, spans: list[tuple[int, int]], width: int) -> str:
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < spans[0][0] else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > (spans[0][1] if spans else start) else end
+    pieces, position = [], start
+    for hit_start, hit_end in spans:
+        hit_start, hit_end = max(hit_start, start), min(hit_end, end)
+        if hit_start >= hit_end:
+            continue
+        pieces += [text[position:hit_start], MARK_START, text[hit_start:hit_end], MARK_END]
+        position = hit_end
+    pieces.append(text[position:end])
+    shown = " ".join("".join(pieces).split())
+    return ("…" if start else "") + shown + ("…" if end < len(text) else "")
+
+
+def snippet(*highlighted: str | None) -> str:
+    """A stretch of published text around the first hit, hits between <mark> and </mark>.
+
+    Arguments come in pairs: a column as published and its folded copy, each as FTS5's
+    ``highlight()`` returns it with ``char(2)``/``char(3)`` around hits. A folded copy has a
+    character for each published one, so its hits are shown in the published text.
+    """
+    texts = []
+    for published, folded in zip(highlighted[::2], highlighted[1::2], strict=True):
+        text, spans = _hits(published or "")
+        spans += _hits(folded or "")[1]
+        if spans:
+            return _window(text, _merge(spans), SNIPPET_WIDTH)
+        texts.append(text)
+    return _window(next((t for t in texts if t.strip()), ""), [], SNIPPET_WIDTH)
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions that :data:`SEARCH_SQL` and Datasette's search box call."""
+    conn.create_function("escape_fts", 1, match_expression, deterministic=True)
+    conn.create_function("search_snippet", -1, snippet, deterministic=True)
+
+
+def _highlights() -> str:
+    calls = []
+    for name in _SNIPPET_ORDER:
+        for column in (name, FOLDED_SEARCH_COLUMNS[SEARCH_COLUMNS.index(name)]):
+            index = (*SEARCH_COLUMNS, *FOLDED_SEARCH_COLUMNS).index(column)
+            calls.append(f"highlight(articles_fts, {index}, char(2), char(3))")
+    return ",\n    ".join(calls)
+
+
+# Ranked by bm25 with a title hit worth most; snippets only for the rows shown. The same text
+# is the "search" canned query of archive/metadata.yml (a test holds them equal).
+SEARCH_SQL = f"""\
+select
+  articles.title,
+  articles.published_at,
+  articles.url,
+  search_snippet(
+    {_highlights()}
+  ) as snippet,
+  articles.site,
+  articles.article_id
+from (
+  select rowid, bm25(articles_fts, 10, 4, 1, 1, 10, 4, 1, 1) as score
+  from articles_fts
+  where articles_fts match escape_fts(:q)
+  order by score
+  limit coalesce(cast(nullif(:limit, '') as integer), 50)
+) as best
+join articles_fts on articles_fts.rowid = best.rowid
+join articles on articles.rowid = best.rowid
+where articles_fts match escape_fts(:q)
+order by best.score"""
+
+
+@dataclass(frozen=True)
+class Hit:
+    title: str
+    published_at: str | None
+    url: str
+    snippet: str
+    site: str
+    article_id: int
+
+
+def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[Hit]:
+    """The ``limit`` best articles for ``query``, best first."""
+    register_functions(conn)
+    rows = conn.execute(SEARCH_SQL, {"q": query, "limit": limit}).fetchall()
+    return [Hit(*row) for row in rows]

@@ -1,0 +1,344 @@
+"""Datasette over a crawled archive, started with ``make serve``'s own command line.
+
+The archive is a real crawl of the fixture site plus a few stored articles that pin down the
+phrase rules. Search answers are checked against every article's text, phrase by phrase.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import threading
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hdnd_crawler.archive import Archive
+from hdnd_crawler.items import Article
+from hdnd_crawler.search import SEARCH_SQL
+from hdnd_crawler.testsite.server import SiteState, serve
+from hdnd_crawler.textfold import fold
+from tests.conftest import REPO, SITE_ROOT, run_crawl
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_DEADLINE = 60.0
+PHRASE = "hội đồng nhân dân"
+
+
+def stored(article_id: int, title: str, body: str, **more) -> Article:
+    return Article(
+        site="hdnd",
+        article_id=article_id,
+        url=f"http://hdnd.caobang.gov.vn/hoat-dong-hdnd/bai-{article_id}.html",
+        title=title,
+        published_at="2024-08-01T09:00:00+07:00",
+        main_category="Hoạt động HĐND",
+        body_text=body,
+        **more,
+    )
+
+
+EXTRA = [
+    stored(9001, "Khai mạc kỳ họp Hội đồng nhân dân tỉnh", "Hội đồng nhân dân tỉnh họp."),
+    stored(9002, "Thông báo", "HỘI ĐỒNG NHÂN DÂN TỈNH CAO BẰNG thông báo lịch tiếp dân."),
+    # Each word of the phrase, never together.
+    stored(9003, "Hội đồng thi đua khen thưởng", "Ủy ban nhân dân tỉnh tổng kết thi đua."),
+    stored(
+        9004,
+        "Bài có mã độc",
+        "Nội dung an toàn.",
+        body_html='<p>Nội dung an toàn.</p><script>alert("x")</script>'
+        '<img src="http://evil.example/x.png" onerror="alert(1)"><a href="javascript:alert(2)">'
+        "liên kết</a>",
+    ),
+    stored(9005, "Văn bản mới", "Xem tệp đính kèm."),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve_command(db: Path, port: int) -> list[str]:
+    """The command ``make serve`` runs, for this archive and port."""
+    dry_run = subprocess.run(
+        ["make", "-n", "serve", f"SERVE_DB={db}", f"SERVE_PORT={port}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (line,) = [line for line in dry_run.splitlines() if "datasette serve" in line]
+    return shlex.split(line)
+
+
+class ServerLog(threading.Thread):
+    """Drains the server's log (a full pipe would stall it); ``ready`` once it listens."""
+
+    def __init__(self, stream):
+        super().__init__(daemon=True)
+        self.stream = stream
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+
+    def run(self) -> None:
+        for line in self.stream:
+            self.lines.append(line)
+            if "Uvicorn running on" in line:
+                self.ready.set()
+        self.ready.set()  # the server ended: nothing more to wait for
+
+
+def wait_until_serving(process: subprocess.Popen, base_url: str) -> None:
+    log = ServerLog(process.stderr)
+    log.start()
+    if not log.ready.wait(STARTUP_DEADLINE) or process.poll() is not None:
+        pytest.fail("Datasette did not start:\n" + "".join(log.lines))
+    with urllib.request.urlopen(f"{base_url}/-/versions.json") as response:
+        assert json.load(response)["datasette"]["version"].startswith("0.65.")
+
+
+@pytest.fixture(scope="module")
+def archive_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("datasette") / "hdnd.db"
+    with serve(SiteState(root=SITE_ROOT)) as base_url:
+        run_crawl(base_url, db)
+    archive = Archive(db)
+    try:
+        run_id = archive.start_run("hdnd", "full")
+        archive.finish_run(run_id, {"status": "ok", "exit_code": 0, "new_articles": 27})
+        for article in EXTRA:
+            archive.upsert_article(article)
+        archive.upsert_attachment(
+            {
+                "site": "hdnd",
+                "article_id": 9005,
+                "url": "http://hdnd.caobang.gov.vn/hoat-dong-hdnd/bai-9005.html?download=1&id=0",
+                "file_name": "thong-bao.pdf",
+                "media_type": "application/pdf",
+                "bytes": 1,
+                "sha256": "00" * 32,
+                "text": "Thường trực Hội đồng nhân dân tỉnh thông báo.",
+            }
+        )
+    finally:
+        archive.close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def datasette(archive_db) -> str:
+    port = free_port()
+    process = subprocess.Popen(
+        serve_command(archive_db, port),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(process, base_url)
+        yield base_url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url) as response:
+        return json.load(response)
+
+
+def get_text(url: str) -> str:
+    with urllib.request.urlopen(url) as response:
+        return response.read().decode("utf-8")
+
+
+def searchable_texts(db: Path) -> dict[int, list[str]]:
+    archive = Archive(db)
+    try:
+        texts = {
+            a["article_id"]: [a["title"], a["summary"] or "", a["body_text"]]
+            for a in archive.articles("hdnd")
+        }
+        for f in archive.attachments("hdnd"):
+            texts[f["article_id"]] += [f["file_name"] or "", f["text"] or ""]
+        return texts
+    finally:
+        archive.close()
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def holding(texts: dict[int, list[str]], phrase: str, folded: bool) -> set[int]:
+    """Articles with the phrase inside one of their texts, word for word."""
+    shape = fold if folded else str.lower
+    wanted = words(shape(phrase))
+    return {
+        article_id
+        for article_id, columns in texts.items()
+        for column in columns
+        if any(
+            words(shape(column))[i : i + len(wanted)] == wanted
+            for i in range(len(words(column)) - len(wanted) + 1)
+        )
+    }
+
+
+def api_search(base_url: str, query: str, **params: str) -> set[int]:
+    args = urllib.parse.urlencode({"_search": query, "_size": "max", "_shape": "objects", **params})
+    page = get_json(f"{base_url}/hdnd/articles.json?{args}")
+    assert page["next"] is None
+    return {row["article_id"] for row in page["rows"]}
+
+
+PHRASES = [
+    "hội đồng nhân dân",
+    "đại biểu",
+    "Cao Bằng",
+    "kỳ họp thứ 20",
+    "nghị quyết",
+    "tiếp xúc cử tri",
+    "Luật Đất đai",
+    "danh mục các nghị quyết",
+]
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_search_api_returns_every_article_with_the_phrase_and_no_other(
+    datasette, archive_db, phrase
+):
+    texts = searchable_texts(archive_db)
+    spelled_so = holding(texts, phrase, folded=False)
+    any_spelling = holding(texts, phrase, folded=True)
+    assert spelled_so, f"no article holds {phrase!r}: a useless check"
+    # Diacritics never matter: typed with them, without them or in capitals, the same answer.
+    assert api_search(datasette, phrase) == any_spelling
+    assert api_search(datasette, fold(phrase)) == any_spelling
+    assert api_search(datasette, phrase.upper()) == any_spelling
+
+
+@pytest.fixture(scope="module")
+def phrase_holders(archive_db) -> dict[int, str]:
+    """Title of each article holding "hội đồng nhân dân", however spelled (PDFs drop marks)."""
+    texts = searchable_texts(archive_db)
+    ids = holding(texts, PHRASE, folded=True)
+    assert {9001, 9002, 9005} <= ids and 9003 not in ids
+    return {article_id: texts[article_id][0] for article_id in ids}
+
+
+def test_search_api_phrases_words_and_raw_mode(datasette, archive_db, phrase_holders):
+    assert api_search(datasette, "hoi dong nhan dan") == set(phrase_holders)
+    assert 9003 in api_search(datasette, '"hoi dong" "nhan dan"')
+    # FTS5 syntax typed by hand (raw mode) reaches the same index: with marks or without.
+    raw = {"_searchmode": "raw"}
+    assert api_search(datasette, '"hoi dong nhan dan"', **raw) == set(phrase_holders)
+    spelled_so = holding(searchable_texts(archive_db), PHRASE, folded=False)
+    assert api_search(datasette, f'"{PHRASE}"', **raw) == spelled_so
+    assert api_search(datasette, "khong co gi het") == set()
+
+
+def test_canned_search_ranks_and_shows_snippets(datasette, phrase_holders):
+    args = urllib.parse.urlencode({"q": "hoi dong nhan dan", "_shape": "objects"})
+    rows = get_json(f"{datasette}/hdnd/search.json?{args}")["rows"]
+    assert {r["article_id"] for r in rows} == set(phrase_holders)
+    assert rows[0]["article_id"] == 9001  # the title hit
+    by_id = {r["article_id"]: r["snippet"] for r in rows}
+    assert "<mark>HỘI ĐỒNG NHÂN DÂN</mark> TỈNH CAO BẰNG" in by_id[9002]
+    assert "Thường trực <mark>Hội đồng nhân dân</mark> tỉnh" in by_id[9005]
+    page = get_text(f"{datasette}/hdnd/search?{urllib.parse.urlencode({'q': 'dai bieu'})}")
+    assert "<mark>đại biểu</mark>" in page or "<mark>Đại biểu</mark>" in page
+
+
+def test_canned_queries_and_crawl_log(datasette):
+    latest = get_json(f"{datasette}/hdnd/latest.json?_shape=objects")["rows"]
+    assert latest[0]["published_at"] >= latest[-1]["published_at"]
+    months = get_json(f"{datasette}/hdnd/articles_per_month.json?_shape=objects")["rows"]
+    assert {"month", "category", "articles"} <= set(months[0])
+    assert sum(r["articles"] for r in months) >= 27
+    (run,) = get_json(f"{datasette}/hdnd/crawl_runs.json?_shape=objects")["rows"]
+    assert (run["site"], run["mode"], run["status"], run["new_articles"]) == (
+        "hdnd",
+        "full",
+        "ok",
+        27,
+    )
+    assert "crawl_runs" in get_text(f"{datasette}/hdnd")
+
+
+def test_articles_table_is_newest_first_with_facets(datasette):
+    page = get_json(f"{datasette}/hdnd/articles.json?_shape=objects&_size=max")
+    dates = [row["published_at"] for row in page["rows"]]
+    assert dates == sorted(dates, reverse=True)
+    facets = page["facet_results"]
+    assert {"main_category", "categories", "published_year", "author"} <= set(facets)
+    years = {r["value"] for r in facets["published_year"]["results"]}
+    assert {2023, 2024} <= years
+
+
+def test_article_page_reads_as_text_and_cleans_html(datasette):
+    page = get_text(f"{datasette}/hdnd/articles/hdnd,697")
+    assert "<h1>Kỳ họp thứ 20 HĐND tỉnh khóa XVII: Thông qua 15 nghị quyết quan trọng</h1>" in page
+    assert "<p>Tại kỳ họp, các đại biểu" in page
+    assert "nghi-quyet-12-nq-hdnd.pdf" in page
+    assert "How to cite" in page and ".warc.gz" in page
+    unsafe = get_text(f"{datasette}/hdnd/articles/hdnd,9004")
+    assert "<p>Nội dung an toàn.</p>" in unsafe
+    assert "<script>alert" not in unsafe
+    assert "onerror" not in unsafe and "evil.example" not in unsafe
+    assert "javascript:alert" not in unsafe
+
+
+def test_metadata_search_query_is_the_command_line_one():
+    metadata = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))
+    assert metadata["databases"]["hdnd"]["queries"]["search"]["sql"] == SEARCH_SQL
+
+
+def test_search_box_in_a_real_browser(datasette, phrase_holders):
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run installs Debian's chromium")
+        pytest.skip(f"no {CHROMIUM}: apt-get install chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    expected = set(phrase_holders.values())
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{datasette}/hdnd/articles")
+            page.fill("#_search", "hoi dong nhan dan")
+            page.press("#_search", "Enter")
+            page.wait_for_url(re.compile(r"_search=hoi\+dong\+nhan\+dan"))
+            titles = set(page.locator("td.col-title").all_inner_texts())
+            assert titles == expected
+            page.click("text=Best matches first, with snippets")
+            page.wait_for_url(re.compile(r"/hdnd/search\?q="))
+            marks = page.locator("td.col-snippet mark").all_inner_texts()
+            assert "HỘI ĐỒNG NHÂN DÂN" in marks and "Hội đồng nhân dân" in marks
+        finally:
+            browser.close()
