@@ -1,7 +1,7 @@
 """Extraction quality as data: expected body text beside each saved page, scored by token F1.
 
-``python -m hdnd_crawler.evaluation tests/fixtures/hdnd`` prints the per-article scores; the test
-suite applies the same scores as a gate.
+``python -m hdnd_crawler.evaluation tests/fixtures/hdnd`` prints the per-article scores, and bare
+``trafilatura.extract`` on the whole page as the baseline; the test suite gates on the same scores.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+import trafilatura
 
 from hdnd_crawler.extract.article import parse_article
 from hdnd_crawler.sites import Site, get_site
@@ -69,31 +71,49 @@ class Score:
     leaks: list[str]
 
 
-def evaluate(fixture_dir: Path, site: Site) -> list[Score]:
-    """Score every article under ``fixture_dir/expected`` against its saved page in ``site/``."""
-    scores = []
+def _cases(fixture_dir: Path, site: Site):
     for expected_path in sorted((fixture_dir / "expected").glob("*.json")):
         expected = json.loads(expected_path.read_text("utf-8"))
         text = expected_path.with_suffix(".txt").read_text("utf-8")
         page = fixture_dir / "site" / expected["url"].removeprefix(site.base_url + "/")
-        article = parse_article(page.read_bytes(), expected["url"], site)
-        scores.append(
-            Score(
-                expected["article_id"],
-                token_f1(article.body_text, text),
-                leaked_boilerplate(article.body_text),
-            )
-        )
+        yield expected, text, page.read_bytes()
+
+
+def evaluate(fixture_dir: Path, site: Site) -> list[Score]:
+    """Score every article under ``fixture_dir/expected`` against its saved page in ``site/``."""
+    scores = []
+    for expected, text, page in _cases(fixture_dir, site):
+        body = parse_article(page, expected["url"], site).body_text
+        scores.append(Score(expected["article_id"], token_f1(body, text), leaked_boilerplate(body)))
     return scores
+
+
+def evaluate_bare_trafilatura(fixture_dir: Path, site: Site) -> list[Score]:
+    """The same scores for ``trafilatura.extract`` on the whole page: the baseline to beat."""
+    scores = []
+    for expected, text, page in _cases(fixture_dir, site):
+        body = trafilatura.extract(page.decode("utf-8")) or ""
+        scores.append(Score(expected["article_id"], token_f1(body, text), leaked_boilerplate(body)))
+    return scores
+
+
+def _summary(name: str, scores: list[Score]) -> str:
+    f1s = [s.f1 for s in scores]
+    leaking = sum(1 for s in scores if s.leaks)
+    return (
+        f"{name:<18} {len(f1s)} articles  mean F1 {sum(f1s) / len(f1s):.4f}  "
+        f"min F1 {min(f1s):.4f}  bodies with page furniture {leaking}"
+    )
 
 
 def main(argv: list[str]) -> int:
     fixture_dir = Path(argv[0]) if argv else Path("tests/fixtures/hdnd")
-    scores = evaluate(fixture_dir, get_site(argv[1] if len(argv) > 1 else "hdnd"))
+    site = get_site(argv[1] if len(argv) > 1 else "hdnd")
+    scores = evaluate(fixture_dir, site)
     for score in scores:
         print(f"{score.article_id:>6}  F1 {score.f1:.4f}  {', '.join(score.leaks)}")
-    f1s = [s.f1 for s in scores]
-    print(f"{len(f1s)} articles  mean F1 {sum(f1s) / len(f1s):.4f}  min F1 {min(f1s):.4f}")
+    print(_summary("hdnd-crawler", scores))
+    print(_summary("bare trafilatura", evaluate_bare_trafilatura(fixture_dir, site)))
     return 0
 
 
