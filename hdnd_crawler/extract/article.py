@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 
 import lxml.html
+from lxml import etree
 
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.body import Body, extract_body
@@ -15,7 +16,15 @@ from hdnd_crawler.extract.dates import (
     parse_nukeviet_meta_time,
     parse_vn_datetime,
 )
-from hdnd_crawler.extract.html import parse_html, select, select_one, text_of
+from hdnd_crawler.extract.html import (
+    parse_html,
+    select,
+    select_in_head,
+    select_in_order,
+    select_one,
+    text_of,
+    within,
+)
 from hdnd_crawler.items import Article
 from hdnd_crawler.sites import Site
 
@@ -37,7 +46,7 @@ def _root(tree: lxml.html.HtmlElement, site: Site) -> lxml.html.HtmlElement:
 
 def _parse_url(tree, page_url: str, site: Site) -> str:
     """The page's own canonical link when it names an article of this site, else the page URL."""
-    link = select_one(tree, site.selectors["canonical"])
+    link = select_in_head(tree, site.selectors["canonical"])
     href = urls.absolute(link.get("href"), page_url) if link is not None else None
     if href and urls.article_id(href, site) is not None:
         return urls.canonical_url(href, site)
@@ -49,12 +58,12 @@ def _parse_title(root, site: Site) -> str:
 
 
 def _parse_published_at(tree, root, site: Site) -> str | None:
-    for node in select(root, site.selectors["publication_time"]):
+    for node in select_in_order(root, site.selectors["publication_time"]):
         value = parse_vn_datetime(text_of(node), site.timezone)
         if value:
             return isoformat(value)
     # A theme that restyles the date line still has the head's meta tag.
-    meta = select_one(tree, site.selectors["publication_meta"])
+    meta = select_in_head(tree, site.selectors["publication_meta"])
     if meta is not None:
         return isoformat(parse_nukeviet_meta_time(meta.get("content", ""), site.timezone))
     return None
@@ -65,14 +74,14 @@ def _parse_updated_at(tree, root, site: Site) -> str | None:
     node = select_one(root, site.selectors["modified_time"])
     if node is not None:
         return isoformat(parse_iso_datetime(text_of(node), site.timezone))
-    meta = select_one(tree, site.selectors["modified_meta"])
+    meta = select_in_head(tree, site.selectors["modified_meta"])
     if meta is not None:
         return isoformat(parse_nukeviet_meta_time(meta.get("content", ""), site.timezone))
     return None
 
 
 def _parse_main_category(tree, site: Site) -> str:
-    node = select_one(tree, site.selectors["main_category"])
+    node = select_in_head(tree, site.selectors["main_category"])
     return text_of(node) or (node.get("content", "").strip() if node is not None else "")
 
 
@@ -128,21 +137,24 @@ def _parse_attachments(root, site: Site, resolve: Resolver) -> list[dict[str, st
     return found
 
 
+# Every tag URL form contains "tag/"; the site's pattern then says which really are tags.
+_TAG_LINKS = etree.XPath("//a[contains(@href, 'tag/')]")
+
+
 def _parse_tags(tree, site: Site, page_url: str, body) -> list[str]:
     tags: list[str] = []
-    for scope in select(tree, site.selectors["tags_scope"]):
-        for link in scope.iter("a"):
-            if "tag/" not in (link.get("href") or ""):
-                continue
-            if body is not None and body in link.iterancestors():
-                continue
-            href = urls.absolute(link.get("href"), page_url)
-            path = urls.site_path(href, site) if href else None
-            if not path or not site.patterns.tag.match(path):
-                continue
-            tag = text_of(link) or link.get("title", "").strip()
-            if tag and tag not in tags:
-                tags.append(tag)
+    for link in _TAG_LINKS(tree):
+        if body is not None and body in link.iterancestors():
+            continue
+        if not within(link, site.selectors["tags_scope"]):
+            continue
+        href = urls.absolute(link.get("href"), page_url)
+        path = urls.site_path(href, site) if href else None
+        if not path or not site.patterns.tag.match(path):
+            continue
+        tag = text_of(link) or link.get("title", "").strip()
+        if tag and tag not in tags:
+            tags.append(tag)
     return tags
 
 

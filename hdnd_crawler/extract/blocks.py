@@ -258,13 +258,14 @@ def _is_picture_table(node: etree._Element, cells: list[list[etree._Element]]) -
 
 
 _EMPTY_TAGS = re.compile(r"<(b|i|u|sub|sup|a)(?: [^>]*)?>\s*</\1>")
+_SPACES = re.compile(r"\s+")
 
 
 def _tidy_inline(html: str) -> str:
     previous = None
-    while previous != html:
+    while previous != html and "</" in html:
         previous, html = html, _EMPTY_TAGS.sub("", html)
-    return re.sub(r"\s+", " ", html).strip()
+    return _SPACES.sub(" ", html).strip()
 
 
 def flatten(node: etree._Element, resolve_url) -> tuple[list[Block], list[Image]]:

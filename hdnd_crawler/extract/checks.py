@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hdnd_crawler.extract.html import PageError, parse_html, select_one
+from hdnd_crawler.extract.html import PageError, looks_binary, parse_html, select_one
 from hdnd_crawler.sites import Site
 
 # NukeViet pages end with </html>; only a few bytes (whitespace, a cron pixel) may follow it.
@@ -27,7 +27,7 @@ def check_complete(body: bytes) -> None:
     """Raise unless ``body`` looks like a whole HTML page (empty, binary and cut pages fail)."""
     if not body.strip():
         raise EmptyPage("empty response body")
-    if b"\x00" in body[:TAIL]:
+    if looks_binary(body):
         raise NotHtml("binary content where an HTML page was expected")
     if b"</html" not in body[-TAIL:].lower():
         raise IncompletePage(f"the page stops before </html> after {len(body)} bytes")
