@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 from hdnd_crawler.testsite import render
@@ -29,6 +30,46 @@ from hdnd_crawler.testsite.render import (
 )
 
 CATEGORY_NAMES = [
+    ("hoat-dong-hdnd", "Hoạt động HĐND"),
+    ("ky-hop", "Kỳ họp HĐND"),
+    ("tiep-xuc-cu-tri", "Tiếp xúc cử tri"),
+    ("giam-sat", "Hoạt động giám sát"),
+    ("doan-dbqh", "Hoạt động Đoàn ĐBQH"),
+    ("van-ban", "Văn bản - Nghị quyết"),
+    ("tin-tong-hop", "Tin tổng hợp"),
+    # The last category is a sub-category of the first.
+    ("thuong-truc-hdnd", "Thường trực HĐND"),
+]
+
+# The words articles are written in. Every article uses the everyday words and the site's staple
+# phrases; each also has a few topics of its own that it keeps coming back to, so a topic phrase
+# ("ngân sách", "chuyển đổi số") is found in a few per cent of the articles, a staple phrase
+# ("Hội đồng nhân dân") in nearly all: full-text queries meet realistic match counts.
+EVERYDAY = (
+    "và|của|trong|với|cho|về|theo|tại|để|những|các|được|có|là|này|đã|đang|sẽ|cần|cùng|từ|trên"
+    "|đến|một số|nhiều|tiếp tục"
+).split("|")
+STAPLES = (
+    "Hội đồng nhân dân tỉnh|đại biểu|thực hiện|tăng cường|nâng cao|hiệu quả|chất lượng|kết quả"
+    "|nhiệm vụ|giải pháp|tổ chức|địa phương|người dân|cơ sở|các cấp|các ngành|đánh giá|báo cáo"
+    "|ý kiến|nội dung|chương trình|kế hoạch|năm 2024|trách nhiệm|vấn đề|tỉnh Cao Bằng"
+).split("|")
+DISTRICTS = (
+    "huyện Hà Quảng|huyện Trùng Khánh|huyện Bảo Lạc|huyện Nguyên Bình|huyện Thạch An"
+    "|huyện Quảng Hòa|huyện Hạ Lang|huyện Hòa An|huyện Bảo Lâm|thành phố Cao Bằng"
+).split("|")
+TOPICS = DISTRICTS + (
+    "kỳ họp thường lệ|cử tri|ngân sách nhà nước|phát triển kinh tế - xã hội|nghị quyết|giám sát"
+    "|chất vấn|kiến nghị|thẩm tra|biểu quyết|Ban Pháp chế|Ban Kinh tế - Ngân sách"
+    "|Ban Văn hóa - Xã hội|Ban Dân tộc|Thường trực|Ủy ban nhân dân|xã biên giới"
+    "|đồng bào dân tộc thiểu số|nông thôn mới|giảm nghèo bền vững|đầu tư công"
+    "|công trình giao thông|giáo dục|y tế|an ninh trật tự|quốc phòng|đất đai|tài nguyên"
+    "|môi trường|cải cách hành chính|chuyển đổi số|Quốc hội|Hiến pháp|dự án luật|tiếp công dân"
+    "|khiếu nại tố cáo|doanh nghiệp|du lịch|thác Bản Giốc|công viên địa chất|nông nghiệp"
+    "|lâm nghiệp|thủy lợi|nước sạch|bảo hiểm xã hội|việc làm|phòng chống thiên tai|sạt lở"
+    "|phòng chống tham nhũng|thực hành tiết kiệm|văn hóa|thể thao|chính sách dân tộc|quy hoạch"
+).split("|")
+NAMES = [
     ("hoat-dong-hdnd", "Hoạt động HĐND"),
     ("ky-hop", "Kỳ họp HĐND"),
     ("tiep-xuc-cu-tri", "Tiếp xúc cử tri"),
@@ -95,13 +136,25 @@ class GeneratedSite:
 # --------------------------------------------------------------------------- text
 
 
-def _sentence(rng: random.Random, low: int = 6, high: int = 22) -> str:
-    words = " ".join(rng.choices(PHRASES, k=rng.randint(low, high)))
-    return words[0].upper() + words[1:] + "."
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of one article: everyday words, staples and its own topics (weighted most)."""
 
+    words: tuple[str, ...]
+    cum_weights: tuple[float, ...]
 
-def _paragraph(rng: random.Random) -> str:
-    return " ".join(_sentence(rng) for _ in range(rng.randint(1, 4)))
+    @classmethod
+    def about(cls, topics: list[str]) -> Vocabulary:
+        weights = [1.0] * len(EVERYDAY) + [0.6] * len(STAPLES) + [4.0] * len(topics)
+        return cls((*EVERYDAY, *STAPLES, *topics), tuple(accumulate(weights)))
+
+    def sentence(self, rng: random.Random, low: int = 6, high: int = 22) -> str:
+        count = rng.randint(low, high)
+        words = " ".join(rng.choices(self.words, cum_weights=self.cum_weights, k=count))
+        return words[0].upper() + words[1:] + "."
+
+    def paragraph(self, rng: random.Random) -> str:
+        return " ".join(self.sentence(rng) for _ in range(rng.randint(1, 4)))
 
 
 def slug(text: str) -> str:
@@ -112,11 +165,11 @@ def slug(text: str) -> str:
     return "-".join(words)[:80].rstrip("-")
 
 
-def _title(rng: random.Random) -> str:
-    title = _sentence(rng, 5, 12).rstrip(".")
+def _title(rng: random.Random, words: Vocabulary) -> str:
+    title = words.sentence(rng, 5, 12).rstrip(".")
     shape = rng.random()
     if shape < 0.15:
-        title += f": {_sentence(rng, 2, 4).rstrip('.').lower()}"
+        title += f": {words.sentence(rng, 2, 4).rstrip('.').lower()}"
     elif shape < 0.25:
         title += f" (kỳ họp thứ {rng.randint(2, 30)})"
     return title
@@ -128,14 +181,18 @@ def _title(rng: random.Random) -> str:
 Part = tuple[str, list[str]]
 
 
-def _p(rng: random.Random, _ctx: _Context) -> Part:
-    text = _paragraph(rng)
+def _p(rng: random.Random, ctx: _Context) -> Part:
+    text = ctx.words.paragraph(rng)
     style = ' style="text-align: justify;"' if rng.random() < 0.5 else ""
     return f"<p{style}>{esc(text)}</p>", [text]
 
 
 def _p_inline(rng: random.Random, ctx: _Context) -> Part:
-    before, bold, after = _sentence(rng), _sentence(rng, 2, 5), _sentence(rng)
+    before, bold, after = (
+        ctx.words.sentence(rng),
+        ctx.words.sentence(rng, 2, 5),
+        ctx.words.sentence(rng),
+    )
     link = ""
     if ctx.link_to:
         link = f' Xem thêm <a href="{ctx.link_to}">bài liên quan</a>.'
@@ -150,7 +207,7 @@ def _spacer(_rng: random.Random, _ctx: _Context) -> Part:
 
 def _heading(rng: random.Random, ctx: _Context) -> Part:
     """A sub-heading and the paragraph it heads (editors never end a body on a heading)."""
-    text = _sentence(rng, 3, 7).rstrip(".")
+    text = ctx.words.sentence(rng, 3, 7).rstrip(".")
     if rng.random() < 0.5:
         html = f"<h3>{esc(text)}</h3>"
     else:
@@ -160,19 +217,19 @@ def _heading(rng: random.Random, ctx: _Context) -> Part:
     return html + para_html, [text, *para_texts]
 
 
-def _list(rng: random.Random, _ctx: _Context) -> Part:
+def _list(rng: random.Random, ctx: _Context) -> Part:
     tag = rng.choice(("ul", "ol"))
-    items = [_sentence(rng, 4, 12) for _ in range(rng.randint(2, 5))]
+    items = [ctx.words.sentence(rng, 4, 12) for _ in range(rng.randint(2, 5))]
     return f"<{tag}>" + "".join(f"<li>{esc(i)}</li>" for i in items) + f"</{tag}>", items
 
 
-def _quote(rng: random.Random, _ctx: _Context) -> Part:
-    text = _paragraph(rng)
+def _quote(rng: random.Random, ctx: _Context) -> Part:
+    text = ctx.words.paragraph(rng)
     return f"<blockquote><p>{esc(text)}</p></blockquote>", [text]
 
 
 def _figure(rng: random.Random, ctx: _Context) -> Part:
-    caption = "Ảnh: " + _sentence(rng, 4, 10)
+    caption = "Ảnh: " + ctx.words.sentence(rng, 4, 10)
     src = ctx.upload()
     return (
         '<div style="text-align:center"><figure class="image">'
@@ -183,7 +240,7 @@ def _figure(rng: random.Random, ctx: _Context) -> Part:
 
 
 def _picture_table(rng: random.Random, ctx: _Context) -> Part:
-    caption = _sentence(rng, 4, 10)
+    caption = ctx.words.sentence(rng, 4, 10)
     return (
         '<table align="center" border="0" cellpadding="3" cellspacing="0" class="image-center">'
         f'<tbody><tr><td><img alt="" src="{ctx.upload()}" width="500" /></td></tr>'
@@ -216,9 +273,10 @@ def _data_table(rng: random.Random, _ctx: _Context) -> Part:
 
 @dataclass
 class _Context:
-    """The article a body is written for: where its pictures go, what it may link to."""
+    """The article a body is written for: its words, where its pictures go, what it links to."""
 
     page: ArticlePage
+    words: Vocabulary
     link_to: str | None
     pictures: int = 0
 
@@ -243,13 +301,13 @@ MIXED: list[tuple[float, Callable[[random.Random, _Context], Part]]] = [
 
 def _body(rng: random.Random, ctx: _Context, byline: str | None) -> Part:
     """One article body; ``byline`` (typed in by the editor) closes it when given."""
-    size = rng.choice((2, 3, 4, 5, 6, 8, 10, 12, 16, 24)) if rng.random() > 0.02 else 60
+    size = rng.choice((3, 4, 5, 6, 8, 10, 12, 16, 20, 28)) if rng.random() > 0.02 else 60
     html: list[str] = []
     texts: list[str] = []
     style = rng.random()
     if style < 0.25:
         # The editor's default: bare text split by blank lines, all in one justified div.
-        paragraphs = [_paragraph(rng) for _ in range(size)]
+        paragraphs = [ctx.words.paragraph(rng) for _ in range(size)]
         html.append(
             '<div style="text-align: justify;">'
             + "<br />\n<br />\n".join(esc(p) for p in paragraphs)
@@ -259,7 +317,7 @@ def _body(rng: random.Random, ctx: _Context, byline: str | None) -> Part:
     else:
         # Every body opens with text: bare text before the first <p>, or a paragraph.
         if style < 0.45:
-            lead = _paragraph(rng)
+            lead = ctx.words.paragraph(rng)
             html.append(esc(lead))
             texts.append(lead)
         else:
@@ -316,15 +374,20 @@ def _categories(count: int) -> list[Category]:
     return cats
 
 
-def _articles(count: int, cats: list[Category], seed: int) -> list[ArticlePage]:
-    """Every article's metadata (bodies come later, one at a time, to keep memory flat)."""
+def _articles(
+    count: int, cats: list[Category], seed: int
+) -> tuple[list[ArticlePage], dict[int, Vocabulary]]:
+    """Every article's metadata and words (bodies come later, one at a time: memory stays flat)."""
     rng = random.Random(seed)
     start = datetime(2024, 7, 15, 8, 0, tzinfo=VN_TZ) - timedelta(hours=count // PER_HOUR)
     pages = []
+    vocabularies = {}
     for n in range(count):
         article_id = FIRST_ID + n
         cat = rng.choice(cats)
-        title = _title(rng)
+        topics = rng.sample(TOPICS, rng.randint(2, 5))
+        words = vocabularies[article_id] = Vocabulary.about(topics)
+        title = _title(rng, words)
         publtime = start + timedelta(hours=n / PER_HOUR, minutes=rng.randint(0, 29))
         others = [c.alias for c in cats if c is not cat and not c.parent]
         secondary = (rng.choice(others),) if others and rng.random() < 0.1 else ()
@@ -337,22 +400,22 @@ def _articles(count: int, cats: list[Category], seed: int) -> list[ArticlePage]:
                 title=title,
                 publtime=publtime.replace(second=0, microsecond=0),
                 edittime=publtime + timedelta(hours=rng.randint(1, 48)) if edited else None,
-                hometext=_sentence(rng, 10, 30),
+                hometext=words.sentence(rng, 10, 30),
                 lead_image=(
                     LeadImage(
                         f"/uploads/news/{publtime:%Y_%m}/anh-{article_id}.jpg",
-                        caption=_sentence(rng, 4, 9) if rng.random() < 0.5 else None,
+                        caption=words.sentence(rng, 4, 9) if rng.random() < 0.5 else None,
                     )
                     if rng.random() < 0.8
                     else None
                 ),
                 tags=tuple(rng.sample(TAGS, rng.randint(0, 3))),
-                keywords=", ".join(rng.sample(TAGS, 2)),
+                keywords=", ".join(topics),
                 secondary_cats=secondary,
                 hits=rng.randint(10, 5000),
             )
         )
-    return pages
+    return pages, vocabularies
 
 
 class _Writer:
@@ -380,7 +443,7 @@ def generate_site(
         raise ValueError("articles, categories and per_page must be positive")
     root.mkdir(parents=True, exist_ok=True)
     cats = _categories(categories)
-    pages = _articles(articles, cats, seed)
+    pages, vocabularies = _articles(articles, cats, seed)
     newest = _newest_first(pages)
     latest = [ListingEntry(a) for a in newest[:8]]
     site = render.Site(categories=cats, latest=latest, now=newest[0].modified + timedelta(hours=1))
@@ -397,7 +460,8 @@ def generate_site(
         link_to = pages[index - 1].path if index else None
         author = rng.choice(NAMES) if rng.random() < 0.6 else ""
         byline = rng.choice(NAMES) if not author and rng.random() < 0.5 else None
-        body_html, texts = _body(rng, _Context(page, link_to), byline)
+        context = _Context(page, vocabularies[page.id], link_to)
+        body_html, texts = _body(rng, context, byline)
         attachments: tuple[Attachment, ...] = ()
         if rng.random() < 0.05:
             name = f"Nghị quyết số {page.id}/NQ-HĐND"
