@@ -69,38 +69,6 @@ TOPICS = DISTRICTS + (
     "|lâm nghiệp|thủy lợi|nước sạch|bảo hiểm xã hội|việc làm|phòng chống thiên tai|sạt lở"
     "|phòng chống tham nhũng|thực hành tiết kiệm|văn hóa|thể thao|chính sách dân tộc|quy hoạch"
 ).split("|")
-NAMES = [
-    ("hoat-dong-hdnd", "Hoạt động HĐND"),
-    ("ky-hop", "Kỳ họp HĐND"),
-    ("tiep-xuc-cu-tri", "Tiếp xúc cử tri"),
-    ("giam-sat", "Hoạt động giám sát"),
-    ("doan-dbqh", "Hoạt động Đoàn ĐBQH"),
-    ("van-ban", "Văn bản - Nghị quyết"),
-    ("tin-tong-hop", "Tin tổng hợp"),
-    # The last category is a sub-category of the first.
-    ("thuong-truc-hdnd", "Thường trực HĐND"),
-]
-
-# Phrases of the site's subject matter; sentences are drawn from them, so full-text queries
-# ("ngân sách", "cử tri", …) find real matches.
-DISTRICTS = (
-    "huyện Hà Quảng|huyện Trùng Khánh|huyện Bảo Lạc|huyện Nguyên Bình|huyện Thạch An"
-    "|huyện Quảng Hòa|huyện Hạ Lang|huyện Hòa An|huyện Bảo Lâm|thành phố Cao Bằng"
-).split("|")
-PHRASES = DISTRICTS + (
-    "Hội đồng nhân dân tỉnh|kỳ họp thường lệ|đại biểu|cử tri|ngân sách nhà nước|phát triển kinh tế"
-    "|xã hội|nghị quyết|giám sát|chất vấn|trả lời|kiến nghị|giải quyết|thực hiện|chương trình"
-    "|kế hoạch|báo cáo|thẩm tra|Ban Pháp chế|Ban Kinh tế - Ngân sách|Ban Văn hóa - Xã hội"
-    "|Ban Dân tộc|Thường trực|Ủy ban nhân dân|tỉnh Cao Bằng|xã biên giới"
-    "|đồng bào dân tộc thiểu số|nông thôn mới"
-    "|giảm nghèo bền vững|đầu tư công|công trình giao thông|giáo dục|y tế|an ninh trật tự"
-    "|quốc phòng|biên giới|đất đai|tài nguyên|môi trường|cải cách hành chính|chuyển đổi số"
-    "|năm 2024|quý III|sáu tháng đầu năm|đã|đang|sẽ|cần|tiếp tục|tăng cường|nâng cao|hiệu quả"
-    "|chất lượng|trách nhiệm|các cấp|các ngành|địa phương|cơ sở|người dân|doanh nghiệp"
-    "|được|và|của|trong|với|cho|về|theo|tại|để|những|nhiều|một số|nội dung|vấn đề|ý kiến"
-    "|thảo luận|biểu quyết|thông qua|tổng kết|đánh giá|kết quả|nhiệm vụ|giải pháp|mục tiêu"
-    "|Quốc hội|Hiến pháp|luật|dự án|văn bản|quy định|hướng dẫn|tổ chức|hội nghị|phiên họp"
-).split("|")
 NAMES = ["Hoàng Lan", "Nông Văn Hùng", "Bế Thị Hoa", "Lý Minh Tuấn", "Đàm Quang Vinh", "CTV"]
 SOURCES = ["Báo Cao Bằng", "Đài PT-TH Cao Bằng", "Văn phòng Đoàn ĐBQH và HĐND tỉnh"]
 TAGS = ["kỳ họp", "cử tri", "giám sát", "ngân sách", "nghị quyết", "chất vấn", "Quốc hội"]
