@@ -21,7 +21,7 @@ crawl: $(STAMP)
 SERVE_DB ?= archive/hdnd.db
 SERVE_PORT ?= 8001
 serve: $(STAMP)
-	$(BIN)/datasette serve $(SERVE_DB) --host 127.0.0.1 --port $(SERVE_PORT) --metadata archive/metadata.yml --template-dir archive/templates --setting truncate_cells_html 300 --setting suggest_facets off
+	$(BIN)/datasette serve $(SERVE_DB) --host 127.0.0.1 --port $(SERVE_PORT) --metadata archive/metadata.yml --template-dir archive/templates --setting truncate_cells_html 300 --setting suggest_facets off --setting default_page_size 20
 
 ## test: lint, format check, then the test suite
 test: $(STAMP) lint

@@ -130,11 +130,12 @@ def _migration_2_operations(db: sqlite_utils.Database) -> None:
     db["attachments"].create_index(["sha256"])
 
 
-# The search index holds each article's text twice: as published and folded (textfold), both
-# tokenized without tone marks; a query typed with diacritics matches the first copy, one typed
-# without matches the second (SQLite never folds đ to d). Its rowid is the article's rowid.
+# Search index columns: each text folded (textfold: no marks, đ → d), so that a query typed
+# with or without diacritics is folded alike and matches; SQLite alone never folds đ to d.
+# Folded text has one character per character of the published text, so hits found in it are
+# shown in the published text; the attachments' published text has no other home, hence its
+# unindexed column.
 SEARCH_COLUMNS = ("title", "summary", "body", "attachments")
-FOLDED_SEARCH_COLUMNS = tuple(f"{c}_folded" for c in SEARCH_COLUMNS)
 # Provenance and storage of a downloaded attachment, beyond migration 2's columns.
 ATTACHMENT_EXTRA_FIELDS = ("path", "warc_file", "warc_record_id", "payload_digest", "http_status")
 ATTACHMENT_FIELDS = (
@@ -146,33 +147,75 @@ ATTACHMENT_FIELDS = (
     "text",
     *ATTACHMENT_EXTRA_FIELDS,
 )
+# An article's rowid (shared by its search row) orders articles by publication: seconds since
+# 1970 times this, plus the id modulo this. The newest matches of a search are then the first
+# rows of the index, read without ranking or sorting every match.
+ROWID_SLOTS = 1024
 
 
-def _index_article(conn: sqlite3.Connection, site: str, article_id: int) -> None:
-    """(Re)build the search row of one article from its row and its attachments' text."""
-    key = [site, article_id]
+def _published_seconds(published_at: str | None) -> int:
+    try:
+        published = datetime.fromisoformat(published_at or "")
+    except ValueError:
+        return 0
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return int(published.timestamp())
+
+
+def article_rowid(
+    conn: sqlite3.Connection, published_at: str | None, article_id: int, current: int | None
+) -> int:
+    """The rowid an article published at ``published_at`` takes; ``current`` if it is still right.
+
+    Articles published in the same second take the next free value.
+    """
+    seconds = _published_seconds(published_at)
+    if current is not None and current // ROWID_SLOTS == seconds:
+        return current
+    rowid = seconds * ROWID_SLOTS + article_id % ROWID_SLOTS
+    while conn.execute("select 1 from articles where rowid = ?", [rowid]).fetchone():
+        rowid += 1
+    return rowid
+
+
+def _attachments_text(conn: sqlite3.Connection, site: str, article_id: int) -> str:
+    files = conn.execute(
+        "select file_name, text from attachments where site = ? and article_id = ? order by url",
+        [site, article_id],
+    ).fetchall()
+    return "\n\n".join(part for name, text in files for part in (name, text) if part)
+
+
+def _index_article(
+    conn: sqlite3.Connection, site: str, article_id: int, previous_rowid: int | None = None
+) -> None:
+    """(Re)build the search row of one article from its row and its attachments' text.
+
+    ``previous_rowid``: the rowid the article had before this change, if it moved.
+    """
     row = conn.execute(
         "select rowid, title, summary, body_text from articles where site = ? and article_id = ?",
-        key,
+        [site, article_id],
     ).fetchone()
     if row is None:
         return
-    files = conn.execute(
-        "select file_name, text from attachments where site = ? and article_id = ? order by url",
-        key,
-    ).fetchall()
-    attachments = "\n\n".join(part for name, text in files for part in (name, text) if part)
-    texts = [unicodedata.normalize("NFC", t or "") for t in (*row[1:], attachments)]
-    columns = ", ".join((*SEARCH_COLUMNS, *FOLDED_SEARCH_COLUMNS))
-    conn.execute("delete from articles_fts where rowid = ?", [row[0]])
+    rowid, *texts = row
+    published = [
+        unicodedata.normalize("NFC", t or "")
+        for t in (*texts, _attachments_text(conn, site, article_id))
+    ]
+    conn.execute("delete from articles_fts where rowid in (?, ?)", [rowid, previous_rowid])
+    columns = ", ".join((*SEARCH_COLUMNS, "attachments_text"))
     conn.execute(
-        f"insert into articles_fts (rowid, {columns}) values (?{', ?' * len(texts) * 2})",
-        [row[0], *texts, *(fold(t) for t in texts)],
+        f"insert into articles_fts (rowid, {columns}) values (?, ?, ?, ?, ?, ?)",
+        [rowid, *(fold(t) for t in published), published[-1]],
     )
 
 
 def _migration_3_search(db: sqlite_utils.Database) -> None:
-    columns = ", ".join((*SEARCH_COLUMNS, *FOLDED_SEARCH_COLUMNS))
+    # Migration 5 replaced this index (texts as published and folded); it fills the new one.
+    columns = ", ".join((*SEARCH_COLUMNS, *(f"{c}_folded" for c in SEARCH_COLUMNS)))
     db.execute(
         f"create virtual table articles_fts using fts5({columns},"
         " tokenize = 'unicode61 remove_diacritics 2')"
@@ -184,9 +227,6 @@ def _migration_3_search(db: sqlite_utils.Database) -> None:
     )
     for column in ATTACHMENT_EXTRA_FIELDS:
         db["attachments"].add_column(column, int if column == "http_status" else str)
-    keys = db.execute("select site, article_id from articles").fetchall()
-    for site, article_id in keys:
-        _index_article(db.conn, site, article_id)
 
 
 def _migration_4_covering_indexes(db: sqlite_utils.Database) -> None:
@@ -201,12 +241,29 @@ def _migration_4_covering_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_5_search_by_publication(db: sqlite_utils.Database) -> None:
+    # The first index held every text twice (as published and folded) and its rows followed
+    # crawl order: ranking or date-sorting a phrase found in most articles read all of them.
+    # One folded copy halves the index; rowids in publication order make newest-first cheap.
+    db.execute("drop table articles_fts")
+    db.execute(
+        "create virtual table articles_fts using fts5(title, summary, body, attachments,"
+        " attachments_text unindexed, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    rows = db.execute("select rowid, site, article_id, published_at from articles").fetchall()
+    for rowid, site, article_id, published_at in rows:
+        new = article_rowid(db.conn, published_at, article_id, None)
+        db.execute("update articles set rowid = ? where rowid = ?", [new, rowid])
+        _index_article(db.conn, site, article_id)
+
+
 # Append only: a migration, once released, never changes.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("articles, versions and categories", _migration_1_articles),
     ("captures, withdrawn articles, crawl runs, attachments", _migration_2_operations),
     ("search index, publication year, attachment files", _migration_3_search),
     ("covering indexes for facets and crawl planning", _migration_4_covering_indexes),
+    ("folded search index, rowids in publication order", _migration_5_search_by_publication),
 ]
 
 
@@ -260,6 +317,10 @@ class Archive:
         row = next(iter(rows), None)
         return _decode(row) if row else None
 
+    def _rowid(self, site: str, article_id: int) -> int:
+        sql = "select rowid from articles where site = ? and article_id = ?"
+        return self.db.conn.execute(sql, [site, article_id]).fetchone()[0]
+
     def _categories(self, site: str, article_id: int, main: str) -> list[str]:
         others = sorted(
             row["category"]
@@ -289,6 +350,7 @@ class Archive:
             }
             if current is None:
                 row = {
+                    "rowid": article_rowid(self.db.conn, values["published_at"], article_id, None),
                     "site": site,
                     "article_id": article_id,
                     **values,
@@ -325,7 +387,11 @@ class Archive:
                 **SEEN,
             }
             self._update(site, article_id, update)
-            _index_article(self.db.conn, site, article_id)
+            previous_rowid = self._rowid(site, article_id)
+            rowid = article_rowid(self.db.conn, values["published_at"], article_id, previous_rowid)
+            if rowid != previous_rowid:
+                self._update(site, article_id, {"rowid": rowid})
+            _index_article(self.db.conn, site, article_id, previous_rowid)
             return "updated"
 
     # sqlite-utils' insert/update commit on their own; these stay inside the caller's transaction.

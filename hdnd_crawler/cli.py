@@ -116,8 +116,16 @@ _MARKED = re.compile("<mark>(.*?)</mark>", re.S)
 @click.argument("query")
 @click.option("--db", type=ARCHIVE_FILE, default="archive/hdnd.db", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-def search(query: str, db: Path, limit: int) -> None:
-    """Search the archive's articles and attachments in Vietnamese, best matches first.
+@click.option(
+    "--order",
+    type=click.Choice(["newest", "relevance"]),
+    default="newest",
+    show_default=True,
+    help="newest: latest publication first; relevance: best matches first (bm25, title hits"
+    " weigh most), slower for a phrase found in most articles.",
+)
+def search(query: str, db: Path, limit: int, order: str) -> None:
+    """Search the archive's articles and attachments in Vietnamese, newest first.
 
     Diacritics never matter: "hoi dong" and "Hội đồng" find the same articles. Words typed
     together are one phrase; quote phrases to ask for several at once. Prints title, date,
@@ -128,13 +136,14 @@ def search(query: str, db: Path, limit: int) -> None:
     Example:
         hdnd-crawler search "hoi dong nhan dan"
         hdnd-crawler search '"ky hop" "ngan sach"' --limit 5
+        hdnd-crawler search "thac Ban Gioc" --order relevance
     """
     from hdnd_crawler.archive import Archive
     from hdnd_crawler.search import search as find
 
     archive = Archive(db)
     try:
-        hits = find(archive.db.conn, query, limit)
+        hits = find(archive.db.conn, query, limit, order)
     finally:
         archive.close()
     if not hits:

@@ -1,25 +1,27 @@
-"""Vietnamese full-text search over the archive: what a typed query means, ranking, snippets.
+"""Vietnamese full-text search over the archive: what a typed query means, order, snippets.
 
-The index (``articles_fts``, kept by :mod:`hdnd_crawler.archive`) holds every text as published
-and folded, so a query typed with or without diacritics matches in SQL, in Datasette's raw
-mode, anywhere. What the search box adds is phrases: Datasette's own ``escape_fts`` turns
-"hoi dong nhan dan" into four separate words; :func:`match_expression` replaces it (same SQL
-name), keeps them together, and folds them too, so that đ typed or not makes no difference.
+The index (``articles_fts``, kept by :mod:`hdnd_crawler.archive`) holds every text folded, so
+a query folded alike matches whether it was typed with diacritics or not. What the search box
+adds is phrases: Datasette's own ``escape_fts`` turns "hoi dong nhan dan" into four separate
+words; :func:`match_expression` replaces it (same SQL name), keeps them together, and folds
+them, so that đ typed or not makes no difference.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
+from typing import Literal
 
-from hdnd_crawler.archive import FOLDED_SEARCH_COLUMNS, SEARCH_COLUMNS
+from hdnd_crawler.archive import SEARCH_COLUMNS
 from hdnd_crawler.textfold import fold
 
 HIT_START, HIT_END = "\x02", "\x03"
 MARK_START, MARK_END = "<mark>", "</mark>"
 SNIPPET_WIDTH = 240
-# Where a hit is best shown, most telling first: (column as published, its folded copy).
+# Where a hit is best shown, most telling first.
 _SNIPPET_ORDER = ("body", "summary", "attachments", "title")
 _QUOTED = re.compile(r'"([^"]*)"')
 _MARKERS = re.compile(f"([{HIT_START}{HIT_END}])")
@@ -30,19 +32,13 @@ def match_expression(query: str) -> str:
 
     Words typed together form one phrase; text in double quotes is a phrase of its own, so
     ``"ky hop" ngan sach`` asks for both "ky hop" and "ngan sach". An unbalanced quote is
-    closed at the end. Each phrase is looked for as typed or folded, so diacritics never
-    matter (even đ, which the index alone tells from d). Nothing typed is FTS5 syntax, so no
-    query is an error.
+    closed at the end. Each phrase is folded as the index is, so diacritics never matter
+    (even đ). Nothing typed is FTS5 syntax, so no query is an error.
     """
     if query.count('"') % 2:
         query += '"'
-    phrases = [" ".join(part.split()) for part in _QUOTED.split(query)]
-    terms = []
-    for phrase in filter(None, phrases):
-        folded = fold(phrase)
-        same = folded == phrase.lower()
-        terms.append(f'"{phrase}"' if same else f'("{phrase}" OR "{folded}")')
-    return " AND ".join(terms) or '""'
+    phrases = [" ".join(fold(part).split()) for part in _QUOTED.split(query)]
+    return " AND ".join(f'"{phrase}"' for phrase in phrases if phrase) or '""'
 
 
 def _hits(highlighted: str) -> tuple[str, list[tuple[int, int]]]:
@@ -93,17 +89,20 @@ def _window(text: str, spans: list[tuple[int, int]], width: int) -> str:
     return ("…" if start else "") + shown + ("…" if end < len(text) else "")
 
 
-def snippet(*highlighted: str | None) -> str:
+def snippet(*highlighted_and_published: str | None) -> str:
     """A stretch of published text around the first hit, hits between <mark> and </mark>.
 
-    Arguments come in pairs: a column as published and its folded copy, each as FTS5's
-    ``highlight()`` returns it with ``char(2)``/``char(3)`` around hits. A folded copy has a
-    character for each published one, so its hits are shown in the published text.
+    Arguments come in pairs: a folded column as FTS5's ``highlight()`` returns it, with
+    ``char(2)``/``char(3)`` around hits, then the same text as published. Folded text has a
+    character for each published one (in NFC), so its hits are shown in the published text.
     """
+    pairs = zip(highlighted_and_published[::2], highlighted_and_published[1::2], strict=True)
     texts = []
-    for published, folded in zip(highlighted[::2], highlighted[1::2], strict=True):
-        text, spans = _hits(published or "")
-        spans += _hits(folded or "")[1]
+    for highlighted, published in pairs:
+        folded, spans = _hits(highlighted or "")
+        text = unicodedata.normalize("NFC", published or "")
+        if len(text) != len(folded):
+            text = folded
         if spans:
             return _window(text, _merge(spans), SNIPPET_WIDTH)
         texts.append(text)
@@ -116,38 +115,59 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("search_snippet", -1, snippet, deterministic=True)
 
 
-def _highlights() -> str:
-    calls = []
-    for name in _SNIPPET_ORDER:
-        for column in (name, FOLDED_SEARCH_COLUMNS[SEARCH_COLUMNS.index(name)]):
-            index = (*SEARCH_COLUMNS, *FOLDED_SEARCH_COLUMNS).index(column)
-            calls.append(f"highlight(articles_fts, {index}, char(2), char(3))")
-    return ",\n    ".join(calls)
+def _snippet_call() -> str:
+    published = {
+        "title": "articles.title",
+        "summary": "articles.summary",
+        "body": "articles.body_text",
+        "attachments": "articles_fts.attachments_text",
+    }
+    pairs = [
+        f"highlight(articles_fts, {SEARCH_COLUMNS.index(name)}, char(2), char(3)),"
+        f" {published[name]}"
+        for name in _SNIPPET_ORDER
+    ]
+    return "search_snippet(\n    " + ",\n    ".join(pairs) + "\n  ) as snippet"
 
 
-# Ranked by bm25 with a title hit worth most; snippets only for the rows shown. The same text
-# is the "search" canned query of archive/metadata.yml (a test holds them equal).
-SEARCH_SQL = f"""\
+_COLUMNS = f"""\
 select
   articles.title,
   articles.published_at,
   articles.url,
-  search_snippet(
-    {_highlights()}
-  ) as snippet,
+  {_snippet_call()},
   articles.site,
-  articles.article_id
+  articles.article_id"""
+_LIMIT = "coalesce(cast(nullif(:limit, '') as integer), 50)"
+
+# Newest first: rowids follow publication, so these are the index's first matching rows, read
+# without looking at the others. The text of archive/metadata.yml's "search" query.
+NEWEST_SQL = f"""\
+{_COLUMNS}
+from articles_fts
+join articles on articles.rowid = articles_fts.rowid
+where articles_fts match escape_fts(:q)
+order by articles_fts.rowid desc
+limit {_LIMIT}"""
+
+# Best first, by bm25 with a title hit worth most; this scores every match. Snippets only for
+# the rows shown. The text of archive/metadata.yml's "search_ranked" query.
+RANKED_SQL = f"""\
+{_COLUMNS}
 from (
-  select rowid, bm25(articles_fts, 10, 4, 1, 1, 10, 4, 1, 1) as score
+  select rowid, bm25(articles_fts, 10, 4, 1, 1, 0) as score
   from articles_fts
   where articles_fts match escape_fts(:q)
   order by score
-  limit coalesce(cast(nullif(:limit, '') as integer), 50)
+  limit {_LIMIT}
 ) as best
 join articles_fts on articles_fts.rowid = best.rowid
 join articles on articles.rowid = best.rowid
 where articles_fts match escape_fts(:q)
 order by best.score"""
+
+Order = Literal["newest", "relevance"]
+SEARCH_SQL: dict[str, str] = {"newest": NEWEST_SQL, "relevance": RANKED_SQL}
 
 
 @dataclass(frozen=True)
@@ -160,8 +180,10 @@ class Hit:
     article_id: int
 
 
-def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[Hit]:
-    """The ``limit`` best articles for ``query``, best first."""
+def search(
+    conn: sqlite3.Connection, query: str, limit: int = 20, order: Order = "newest"
+) -> list[Hit]:
+    """The ``limit`` articles matching ``query``: the newest, or the best (``relevance``)."""
     register_functions(conn)
-    rows = conn.execute(SEARCH_SQL, {"q": query, "limit": limit}).fetchall()
+    rows = conn.execute(SEARCH_SQL[order], {"q": query, "limit": limit}).fetchall()
     return [Hit(*row) for row in rows]

@@ -67,10 +67,10 @@ def test_fold_drops_marks_folds_d_and_keeps_one_character_per_character():
 def test_typed_words_are_one_phrase_quotes_make_several_and_nothing_is_syntax():
     assert match_expression("hoi dong nhan dan") == '"hoi dong nhan dan"'
     assert match_expression('"ky hop"  ngan sach') == '"ky hop" AND "ngan sach"'
-    assert match_expression('nghị quyết "45') == '("nghị quyết" OR "nghi quyet") AND "45"'
-    assert match_expression("Đại biểu") == '("Đại biểu" OR "dai bieu")'
+    assert match_expression('nghị quyết "45') == '"nghi quyet" AND "45"'
+    assert match_expression("Đại  biểu") == '"dai bieu"'
     assert match_expression("") == match_expression("  ") == '""'
-    assert match_expression("a AND b OR NOT c*") == '"a AND b OR NOT c*"'
+    assert match_expression("a AND b OR NOT c*") == '"a and b or not c*"'
 
 
 @pytest.mark.parametrize(
@@ -111,16 +111,38 @@ def test_snippet_of_a_long_text_is_a_window_with_ellipses():
         " ".join(f"từ{n}" for n in range(200)) + " Hội đồng " + " ".join("x" * 5 for _ in range(99))
     )
     start = text.index("Hội đồng")
-    highlighted = f"{text[:start]}\x02Hội đồng\x03{text[start + 8 :]}"
-    shown = snippet(highlighted, fold(text))
+    folded = fold(text)
+    highlighted = f"{folded[:start]}\x02{folded[start : start + 8]}\x03{folded[start + 8 :]}"
+    shown = snippet(highlighted, text)
     assert shown.startswith("…") and shown.endswith("…")
     assert "<mark>Hội đồng</mark>" in shown
     assert len(shown) < 300
 
 
 def test_title_hits_rank_first(filled):
-    hits = search(filled.db.conn, "dai bieu quoc hoi")
+    hits = search(filled.db.conn, "dai bieu quoc hoi", order="relevance")
     assert [h.article_id for h in hits][0] == 5
+    # Newest first instead: 5 is the newer of the two.
+    assert [h.article_id for h in search(filled.db.conn, "dai bieu quoc hoi")] == [5, 4]
+
+
+def test_newest_first_follows_publication_not_archiving(filled):
+    # Archived later but published earlier (id 27 → 2024-07-28, id 30 → 2024-07-03).
+    filled.upsert_article(article(27, "Cử tri xã", "Ý kiến cử tri về đường giao thông."))
+    filled.upsert_article(article(30, "Cử tri phường", "Cử tri phường Sông Hiến."))
+    hits = search(filled.db.conn, "cu tri")
+    assert [h.article_id for h in hits] == [27, 5, 4, 30]
+    assert [h.published_at for h in hits] == sorted((h.published_at for h in hits), reverse=True)
+    assert [h.article_id for h in search(filled.db.conn, "cu tri", limit=2)] == [27, 5]
+
+
+def test_an_edit_that_moves_the_publication_date_moves_the_article(filled):
+    moved = article(4, "Tiếp xúc cử tri", "Các đại biểu Quốc hội tiếp xúc cử tri huyện Hà Quảng.")
+    moved.published_at = "2024-08-30T09:00:00+07:00"
+    assert filled.upsert_article(moved) == "updated"
+    assert [h.article_id for h in search(filled.db.conn, "cu tri")] == [4, 5]
+    count = "select count(*) from articles_fts where articles_fts match '\"cu tri\"'"
+    assert filled.db.conn.execute(count).fetchone()[0] == 2
 
 
 def test_edited_article_is_found_by_its_new_text_only(filled):
@@ -148,9 +170,11 @@ def test_attachment_text_is_searched_with_the_article(filled):
     assert "<mark>dự toán ngân sách</mark>" in hit.snippet
 
 
-def test_migration_indexes_an_archive_written_before_search_existed(tmp_path, monkeypatch):
+@pytest.mark.parametrize("version", [2, 4])
+def test_migrations_index_an_archive_written_before(tmp_path, monkeypatch, version):
+    """Before search existed (2), and with the first index, of texts twice over (4)."""
     path = tmp_path / "old.db"
-    monkeypatch.setattr(archive_module, "MIGRATIONS", MIGRATIONS[:2])
+    monkeypatch.setattr(archive_module, "MIGRATIONS", MIGRATIONS[:version])
     old = Archive(path)
     with old.db.conn:
         old.db.conn.execute(
@@ -159,13 +183,16 @@ def test_migration_indexes_an_archive_written_before_search_existed(tmp_path, mo
             " 'Hội đồng nhân dân tỉnh họp.', 'h')"
         )
     old.close()
-    assert "articles_fts" not in sqlite_utils.Database(path).table_names()
+    assert ("articles_fts" in sqlite_utils.Database(path).table_names()) == (version > 2)
     monkeypatch.undo()
     archive = Archive(path)
     try:
         assert found(archive, "hoi dong nhan dan") == {1}
         row = archive.get_article("hdnd", 1)
         assert row["published_year"] == 2024
+        # Rowids follow publication: seconds since 1970 (2024-07-01 01:00 UTC) x 1024 + id.
+        (rowid,) = archive.db.conn.execute("select rowid from articles").fetchone()
+        assert rowid == 1_719_795_600 * 1024 + 1
     finally:
         archive.close()
 
@@ -178,5 +205,10 @@ def test_search_command_prints_title_date_url_and_snippet(filled):
         in result.output
     )
     assert "Các [đại biểu] Quốc hội tiếp xúc cử tri huyện Hà Quảng." in result.output
+    ranked = CliRunner().invoke(
+        cli, ["search", "dai bieu quoc hoi", "--order", "relevance", "--db", str(filled.path)]
+    )
+    assert ranked.exit_code == 0, ranked.output
+    assert ranked.output.startswith("ĐẠI BIỂU QUỐC HỘI\n")  # the title hit
     missing = CliRunner().invoke(cli, ["search", "khong co", "--db", str(filled.path)])
     assert missing.exit_code == 1
