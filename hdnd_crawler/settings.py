@@ -1,6 +1,7 @@
 """Scrapy settings: polite by default. Everything here can be overridden with ``-s NAME=value``."""
 
 from hdnd_crawler import __version__
+from hdnd_crawler.identity import user_agent
 
 BOT_NAME = "hdnd_crawler"
 SPIDER_MODULES = ["hdnd_crawler.spiders"]
@@ -10,9 +11,10 @@ NEWSPIDER_MODULE = "hdnd_crawler.spiders"
 ARCHIVE_DB = "archive/hdnd.db"
 
 # An honest, desktop-looking identity: NukeViet serves another theme to phone-like agents.
-CONTACT_URL = "https://github.com/hdnd-crawler/hdnd-crawler"
-USER_AGENT_TEMPLATE = "hdnd-crawler/{version} (archival crawler; +{contact})"
-USER_AGENT = USER_AGENT_TEMPLATE.format(version=__version__, contact=CONTACT_URL)
+# Whoever runs the crawler sets where a site's operator can reach them (a URL or mailto:);
+# the crawl warns while it is unset.
+CONTACT_URL = ""
+USER_AGENT = user_agent(__version__, CONTACT_URL)
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 4

@@ -21,6 +21,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from hdnd_crawler import __version__
 from hdnd_crawler.archive import Archive
 from hdnd_crawler.attachments import attachment_file
 from hdnd_crawler.extract import urls
@@ -29,6 +30,7 @@ from hdnd_crawler.extract.checks import IncompletePage, check_complete, layout_m
 from hdnd_crawler.extract.html import PageError
 from hdnd_crawler.extract.listing import Listing, parse_feed, parse_listing, parse_sitemap
 from hdnd_crawler.failures import failure_kind
+from hdnd_crawler.identity import user_agent
 from hdnd_crawler.items import Article, CategoryMembership
 from hdnd_crawler.plan import MODES, CrawlPlan, Withdrawal, redirects_to_itself
 from hdnd_crawler.sites import get_site
@@ -78,11 +80,7 @@ class NukeVietSpider(scrapy.Spider):
         # A contact URL given on the command line reaches the User-Agent it is part of.
         contact = settings.getpriority("CONTACT_URL")
         if contact is not None and contact > (settings.getpriority("USER_AGENT") or 0):
-            from hdnd_crawler import __version__
-
-            agent = settings["USER_AGENT_TEMPLATE"].format(
-                version=__version__, contact=settings["CONTACT_URL"]
-            )
+            agent = user_agent(__version__, settings["CONTACT_URL"])
             settings.set("USER_AGENT", agent, priority=settings.getpriority("CONTACT_URL"))
 
     # --- requests ---------------------------------------------------------------------
@@ -122,6 +120,11 @@ class NukeVietSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.plan = self._load_plan()
+        if not self.settings.get("CONTACT_URL"):
+            self.logger.warning(
+                "CONTACT_URL is not set: the User-Agent gives the site's operator no way to"
+                " reach you; set it, e.g. --set CONTACT_URL=mailto:you@example.org"
+            )
         module = self.site.module_path.rstrip("/")
         for path in self.site.start_paths:
             yield self._request(self._site_url(path), self.parse_page)
