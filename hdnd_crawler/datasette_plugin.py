@@ -11,15 +11,10 @@ from typing import Any
 import markupsafe
 import nh3
 from datasette import hookimpl
-from datasette.database import QueryInterrupted
 from datasette.facets import Facet
-from datasette.utils import (
-    escape_sqlite,
-    path_with_added_args,
-    path_with_removed_args,
-    urlsafe_components,
-)
+from datasette.utils import urlsafe_components
 
+from hdnd_crawler.facets import CachedFacet, ListFacet
 from hdnd_crawler.search import MARK_END, MARK_START, register_functions
 from hdnd_crawler.sites import SiteConfigError, get_site
 
@@ -35,77 +30,9 @@ def sanitize(html: str) -> markupsafe.Markup:
     return markupsafe.Markup(nh3.clean(html, tags=SAFE_TAGS))
 
 
-class ListFacet(Facet):
-    """Counts the values of a column holding JSON lists in which a value appears once.
-
-    Datasette's own array facet deduplicates by joining every whole row (bodies included) to
-    its values: seconds for the archive's categories. Lists whose values are unique need no
-    deduplication, and few distinct lists recur over thousands of rows: this counts rows per
-    distinct list from an index, then adds the counts up per value. Metadata:
-    ``facets: [{list: categories}]``; choosing a value filters with
-    ``categories__arraycontains``, as the array facet does.
-    """
-
-    type = "list"
-
-    async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
-        results, timed_out = [], []
-        size = self.get_facet_size()
-        pairs = self.get_querystring_pairs()
-        for config in self.get_configs():
-            column = config["config"].get("column") or config["config"]["simple"]
-            name = escape_sqlite(column)
-            sql = (
-                "select item.value as value, sum(lists.rows) as count from"
-                f" (select {name} as list, count(*) as rows from ({self.sql})"
-                f" group by {name} having json_valid({name}))"
-                " as lists, json_each(lists.list) as item"
-                f" group by item.value order by count desc, value limit {size + 1}"
-            )
-            try:
-                rows = await self.ds.execute(
-                    self.database,
-                    sql,
-                    self.params,
-                    truncate=False,
-                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-                )
-            except QueryInterrupted:
-                timed_out.append(column)
-                continue
-            values = []
-            for row in rows.rows[:size]:
-                name, value = f"{column}__arraycontains", str(row["value"])
-                arg = {name: value}
-                selected = (name, value) in pairs
-                change = path_with_removed_args if selected else path_with_added_args
-                values.append(
-                    {
-                        "value": row["value"],
-                        "label": row["value"],
-                        "count": row["count"],
-                        "toggle_url": self.ds.absolute_url(self.request, change(self.request, arg)),
-                        "selected": selected,
-                    }
-                )
-            results.append(
-                {
-                    "name": column,
-                    "type": self.type,
-                    "results": values,
-                    "hideable": config["source"] != "metadata",
-                    "toggle_url": self.ds.urls.path(
-                        path_with_removed_args(self.request, {"_facet_list": column})
-                    ),
-                    "truncated": len(rows.rows) > size,
-                }
-            )
-        return results, timed_out
-
-
 @hookimpl
 def register_facet_classes() -> list[type[Facet]]:
-    return [ListFacet]
+    return [CachedFacet, ListFacet]
 
 
 @hookimpl(trylast=True)
