@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterator
 
 import lxml.html
-from lxml import etree
 
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.body import Body, extract_body
@@ -33,8 +31,7 @@ Resolver = Callable[[str | None], str | None]
 
 def _resolver(page_url: str, site: Site) -> Resolver:
     def resolve(href: str | None) -> str | None:
-        absolute = urls.absolute(href, page_url)
-        return urls.canonical_url(absolute, site) if absolute else None
+        return urls.canonical_link(href, page_url, site)
 
     return resolve
 
@@ -85,17 +82,22 @@ def _parse_main_category(tree, site: Site) -> str:
     return text_of(node) or (node.get("content", "").strip() if node is not None else "")
 
 
-def _labelled_line(root, site: Site, body, labels: tuple[str, ...]) -> str:
-    """Text after ``<strong>Label: </strong>`` in a byline paragraph outside the body."""
+def _labelled_lines(root, site: Site, body) -> list[tuple[str, str]]:
+    """(label, text) of each ``<strong>Label: </strong>text`` byline paragraph outside the body."""
+    lines = []
     for node in select(root, site.selectors["byline"]):
         if body is not None and body in node.iterancestors():
             continue  # a byline the editor typed into the body is body text
         strong = node.find(".//strong")
-        label = text_of(strong).rstrip(":").strip() if strong is not None else ""
-        if label in labels:
-            full = text_of(node)
-            return full[len(text_of(strong)) :].lstrip(": ").strip()
-    return ""
+        if strong is None:
+            continue
+        label = text_of(strong)
+        lines.append((label.rstrip(":").strip(), text_of(node)[len(label) :].lstrip(": ").strip()))
+    return lines
+
+
+def _labelled(lines: list[tuple[str, str]], labels: tuple[str, ...]) -> str:
+    return next((text for label, text in lines if label in labels), "")
 
 
 def _parse_summary(root, site: Site) -> str:
@@ -137,13 +139,15 @@ def _parse_attachments(root, site: Site, resolve: Resolver) -> list[dict[str, st
     return found
 
 
-# Every tag URL form contains "tag/"; the site's pattern then says which really are tags.
-_TAG_LINKS = etree.XPath("//a[contains(@href, 'tag/')]")
+def _tag_links(tree) -> Iterator[lxml.html.HtmlElement]:
+    # Every tag URL form contains "tag/"; the site's pattern then says which really are tags.
+    # (Walking the links beats an XPath over the whole page.)
+    return (a for a in tree.iter("a") if "tag/" in (a.get("href") or ""))
 
 
 def _parse_tags(tree, site: Site, page_url: str, body) -> list[str]:
     tags: list[str] = []
-    for link in _TAG_LINKS(tree):
+    for link in _tag_links(tree):
         if body is not None and body in link.iterancestors():
             continue
         if not within(link, site.selectors["tags_scope"]):
@@ -173,7 +177,7 @@ def parse_article(
     body_node = select_one(root, site.selectors["body"])
     cleaned = extract_body(body_node, resolve, canonical)
     main_category = _parse_main_category(tree, site)
-    labelled = partial(_labelled_line, root, site, body_node)
+    bylines = _labelled_lines(root, site, body_node)
     return Article(
         site=site.slug,
         article_id=urls.article_id(canonical, site) or 0,
@@ -183,8 +187,8 @@ def parse_article(
         updated_at=_parse_updated_at(tree, root, site),
         main_category=main_category,
         categories=[main_category] if main_category else [],
-        author=labelled(site.labels["author"]),
-        source=labelled(site.labels["source"]),
+        author=_labelled(bylines, site.labels["author"]),
+        source=_labelled(bylines, site.labels["source"]),
         summary=_parse_summary(root, site),
         body_text=cleaned.text,
         body_html=cleaned.html,

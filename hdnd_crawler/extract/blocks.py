@@ -14,7 +14,7 @@ from html import escape
 
 from lxml import etree
 
-from hdnd_crawler.extract.html import clean_text
+from hdnd_crawler.extract.html import clean_lines, clean_text
 
 DROP = frozenset(
     "script style noscript iframe object embed video audio source track form input button "
@@ -58,10 +58,6 @@ def _is_hidden(node: etree._Element) -> bool:
     return "hidden" in (node.get("class") or "").split()
 
 
-def _lines(text: str) -> str:
-    return "\n".join(line for line in (clean_text(x) for x in text.split("\n")) if line)
-
-
 class Flattener:
     """Walks an editor HTML subtree and collects :class:`Block` objects in reading order."""
 
@@ -91,14 +87,15 @@ class Flattener:
         self._html.append(escape(text, quote=False))
 
     def flush(self) -> None:
-        text = _lines("".join(self._text))
+        text = clean_lines("".join(self._text)) if self._text else ""
         if text:
             html = "".join(self._html) + "".join(f"</{t}>" for t in reversed(self._open))
             kind, level, ordered = self._kind or ("quote" if self._quote else "p", 0, False)
             self.blocks.append(
                 Block(kind, text=text, html=_tidy_inline(html), level=level, ordered=ordered)
             )
-        self._text, self._html, self._breaks = [], ["".join(f"<{t}>" for t in self._open)], 0
+        self._text, self._breaks = [], 0
+        self._html = ["".join(f"<{t}>" for t in self._open)] if self._open else []
 
     def _emit(self, block: Block) -> None:
         self.flush()
@@ -117,10 +114,14 @@ class Flattener:
         """Flatten the children of ``node`` (its own tag is handled by the caller)."""
         self._add_text(node.text)
         for child in node:
-            if isinstance(child, etree._Comment | etree._ProcessingInstruction):
+            tag = child.tag
+            if isinstance(tag, str):
+                tag = tag.lower()
+            elif isinstance(child, etree._Comment | etree._ProcessingInstruction):
                 self._add_text(child.tail)
                 continue
-            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            else:
+                tag = ""
             if tag in DROP or _is_hidden(child):
                 pass
             elif tag == "br":
@@ -227,6 +228,8 @@ class Flattener:
             self._emit(Block("table", text=text, rows=texts, header_rows=header_rows))
 
     def _cell_text(self, cell: etree._Element) -> str:
+        if not len(cell):  # most cells: what flattening one run of text comes to
+            return clean_text(clean_lines(cell.text or ""))
         inner = Flattener(self.resolve_url)
         inner.walk(cell)
         inner.flush()
@@ -258,14 +261,13 @@ def _is_picture_table(node: etree._Element, cells: list[list[etree._Element]]) -
 
 
 _EMPTY_TAGS = re.compile(r"<(b|i|u|sub|sup|a)(?: [^>]*)?>\s*</\1>")
-_SPACES = re.compile(r"\s+")
 
 
 def _tidy_inline(html: str) -> str:
     previous = None
     while previous != html and "</" in html:
         previous, html = html, _EMPTY_TAGS.sub("", html)
-    return _SPACES.sub(" ", html).strip()
+    return " ".join(html.split())
 
 
 def flatten(node: etree._Element, resolve_url) -> tuple[list[Block], list[Image]]:
