@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.listing import Listing
@@ -21,9 +21,11 @@ Mode = Literal["full", "incremental"]
 MODES: tuple[Mode, ...] = ("full", "incremental")
 
 
-@dataclass(frozen=True)
-class Sighting:
-    """An archived article as a crawl plans with it (times are ISO 8601 with an offset)."""
+class Sighting(NamedTuple):
+    """An archived article as a crawl plans with it (times are ISO 8601 with an offset).
+
+    A tuple: a crawl of a 50,000-article archive makes one for each before its first request.
+    """
 
     article_id: int
     url: str
@@ -56,7 +58,7 @@ class CrawlPlan:
 
     @classmethod
     def from_rows(cls, mode: Mode, rows: Iterable[Mapping[str, Any]], **options: Any) -> CrawlPlan:
-        known = {int(r["article_id"]): Sighting(**{k: r[k] for k in _FIELDS}) for r in rows}
+        known = {int(r["article_id"]): Sighting._make(map(r.__getitem__, _FIELDS)) for r in rows}
         return cls(mode, known, **options)
 
     def is_archived(self, article_id: int | None) -> bool:
@@ -99,9 +101,12 @@ class CrawlPlan:
         seen_before = self.now - timedelta(hours=self.recheck_after_hours)
         due = []
         for seen in self.known.values():
-            published, last_seen = _time(seen.published_at), _time(seen.last_seen_at)
-            if seen.gone_at or published is None or published < published_after:
+            if seen.gone_at:
                 continue
+            published = _time(seen.published_at)
+            if published is None or published < published_after:
+                continue
+            last_seen = _time(seen.last_seen_at)
             if last_seen is None or last_seen < seen_before:
                 due.append(seen)
         return sorted(due, key=lambda s: s.article_id)

@@ -99,7 +99,7 @@ def run(
             stale = archive.close_stale_runs(site)
             if stale:
                 logger.warning("%d earlier run(s) of %s died without finishing", stale, site)
-            archived = len(archive.sightings(site))
+            archived = archive.count_articles(site)
             if mode == "incremental" and not archived:
                 logger.info("The archive holds nothing of %s yet: crawling it in full", site)
                 mode = "full"
