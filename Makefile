@@ -27,7 +27,7 @@ serve: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## bench: benchmark figures as one table (about 40 min; quicker: make bench BENCH_SIZES=1000,10000)
+## bench: benchmark figures as one table (about 30 min; quicker: make bench BENCH_SIZES=1000,10000)
 BENCH_SIZES ?= 1000,10000,50000
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES) $(BENCH_ARGS)
