@@ -379,18 +379,19 @@ class Archive:
                     "seen_until": seen_at,
                 },
             )
+            previous_rowid = self._rowid(site, article_id)
             update = {
                 **values,
                 "categories": record["categories"],
                 "last_seen_at": seen_at,
                 "changed_at": seen_at,
                 **SEEN,
+                # A new publication time moves the article in rowid (publication) order.
+                "rowid": article_rowid(
+                    self.db.conn, values["published_at"], article_id, previous_rowid
+                ),
             }
             self._update(site, article_id, update)
-            previous_rowid = self._rowid(site, article_id)
-            rowid = article_rowid(self.db.conn, values["published_at"], article_id, previous_rowid)
-            if rowid != previous_rowid:
-                self._update(site, article_id, {"rowid": rowid})
             _index_article(self.db.conn, site, article_id, previous_rowid)
             return "updated"
 
