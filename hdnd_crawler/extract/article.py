@@ -31,7 +31,8 @@ Resolver = Callable[[str | None], str | None]
 
 def _resolver(page_url: str, site: Site) -> Resolver:
     def resolve(href: str | None) -> str | None:
-        return urls.canonical_link(href, page_url, site)
+        absolute = urls.absolute(href, page_url)
+        return urls.canonical_url(absolute, site) if absolute else None
 
     return resolve
 

@@ -14,7 +14,7 @@ from html import escape
 
 from lxml import etree
 
-from hdnd_crawler.extract.html import clean_lines, clean_text
+from hdnd_crawler.extract.html import clean_lines, clean_text, collapse_spaces
 
 DROP = frozenset(
     "script style noscript iframe object embed video audio source track form input button "
@@ -76,7 +76,7 @@ class Flattener:
     def _add_text(self, text: str | None) -> None:
         if not text:
             return
-        if text.strip():
+        if not text.isspace():
             if self._breaks >= 2:
                 self.flush()
             elif self._breaks == 1 and self._text:
@@ -89,7 +89,9 @@ class Flattener:
     def flush(self) -> None:
         text = clean_lines("".join(self._text)) if self._text else ""
         if text:
-            html = "".join(self._html) + "".join(f"</{t}>" for t in reversed(self._open))
+            html = "".join(self._html)
+            if self._open:
+                html += "".join(f"</{t}>" for t in reversed(self._open))
             kind, level, ordered = self._kind or ("quote" if self._quote else "p", 0, False)
             self.blocks.append(
                 Block(kind, text=text, html=_tidy_inline(html), level=level, ordered=ordered)
@@ -267,7 +269,7 @@ def _tidy_inline(html: str) -> str:
     previous = None
     while previous != html and "</" in html:
         previous, html = html, _EMPTY_TAGS.sub("", html)
-    return " ".join(html.split())
+    return collapse_spaces(html)
 
 
 def flatten(node: etree._Element, resolve_url) -> tuple[list[Block], list[Image]]:

@@ -103,14 +103,15 @@ def _inline_html(node: etree._Element) -> str:
     if not len(node):
         return parts[0]  # most paragraphs: one run of text
     for child in node:
-        if child.tag == "lb":
+        tag = child.tag
+        if tag == "lb":
             parts.append("<br>")
-        elif child.tag == "hi" and child.get("rend") in _FORMAT:
-            tag = _FORMAT[child.get("rend")]
-            parts.append(f"<{tag}>{_inline_html(child)}</{tag}>")
-        elif child.tag == "ref" and child.get("target"):
+        elif tag == "hi" and child.get("rend") in _FORMAT:
+            name = _FORMAT[child.get("rend")]
+            parts.append(f"<{name}>{_inline_html(child)}</{name}>")
+        elif tag == "ref" and child.get("target"):
             parts.append(f'<a href="{escape(child.get("target"))}">{_inline_html(child)}</a>')
-        elif child.tag != "graphic":
+        elif tag != "graphic":
             parts.append(_inline_html(child))
         parts.append(escape(child.tail or "", quote=False))
     return "".join(parts)
@@ -140,24 +141,25 @@ def _from_xml(body: etree._Element) -> list[Block]:
 
     def visit(node: etree._Element, ordered: bool = False) -> None:
         for child in node:
-            if child.tag == "p":
+            tag = child.tag
+            if tag == "p":
                 add(_text_block("p", child))
-                for img in child.iter("graphic") if len(child) else ():
+                for img in child.iter("graphic"):
                     add(Block("img", image=Image(img.get("src", ""))))
-            elif child.tag == "head":
+            elif tag == "head":
                 level = int((child.get("rend") or "h3").lstrip("h") or 3)
                 add(_text_block("h", child, level=level))
-            elif child.tag == "list":
+            elif tag == "list":
                 visit(child, ordered=child.get("rend") == "ol")
-            elif child.tag == "item":
+            elif tag == "item":
                 add(_text_block("li", child, ordered=ordered))
-            elif child.tag == "quote":
+            elif tag == "quote":
                 if len(child) and all(c.tag == "p" for c in child):
                     for para in child:
                         add(_text_block("quote", para))
                 else:
                     add(_text_block("quote", child))
-            elif child.tag == "table":
+            elif tag == "table":
                 rows = [
                     [clean_text(_inline_text(cell)) for cell in row.iter("cell")]
                     for row in child.iter("row")
@@ -171,9 +173,9 @@ def _from_xml(body: etree._Element) -> list[Block]:
                             break
                         heads += 1
                     add(Block("table", text=text, rows=rows, header_rows=heads))
-            elif child.tag == "graphic":
+            elif tag == "graphic":
                 add(Block("img", image=Image(child.get("src", ""))))
-            elif child.tag == "code":
+            elif tag == "code":
                 add(_text_block("p", child))
 
     visit(body)

@@ -81,9 +81,10 @@ def html_parser(**options: Any) -> etree.HTMLParser:
     return parser
 
 
-_PARSER = html_parser()
+# No table of ids: selectors compare @id, none calls id(), and the table costs 2 % of a parse.
+_PARSER = html_parser(collect_ids=False)
 # Valid UTF-8 is handed to libxml2 as it came: quicker than parsing the decoded str.
-_UTF8_PARSER = html_parser(encoding="utf-8")
+_UTF8_PARSER = html_parser(encoding="utf-8", collect_ids=False)
 
 
 def parse_html(body: bytes | str, content_type: str | None = None) -> lxml.html.HtmlElement:
@@ -101,14 +102,14 @@ def parse_html(body: bytes | str, content_type: str | None = None) -> lxml.html.
         raise PageError(f"unparseable HTML: {exc}") from exc
 
 
-def compile_xpath(xpath: str) -> etree.XPath:
+def _compile_xpath(xpath: str) -> etree.XPath:
     # Without the EXSLT regular expressions no selector uses, each call sets up less.
     return etree.XPath(xpath, regexp=False)
 
 
 @lru_cache(maxsize=256)
 def _xpath(css: str) -> etree.XPath:
-    return compile_xpath(GenericTranslator().css_to_xpath(css))
+    return _compile_xpath(GenericTranslator().css_to_xpath(css))
 
 
 def select(node: etree._Element, css: str) -> list[lxml.html.HtmlElement]:
@@ -118,7 +119,7 @@ def select(node: etree._Element, css: str) -> list[lxml.html.HtmlElement]:
 
 @lru_cache(maxsize=64)
 def _self_xpath(css: str) -> etree.XPath:
-    return compile_xpath(GenericTranslator().css_to_xpath(css, prefix="self::"))
+    return _compile_xpath(GenericTranslator().css_to_xpath(css, prefix="self::"))
 
 
 def within(node: etree._Element, css: str) -> bool:
@@ -157,7 +158,7 @@ def _first_xpath(css: str) -> etree.XPath:
     forward. A union has no single last step, so it is left whole.
     """
     xpath = GenericTranslator().css_to_xpath(css)
-    return compile_xpath(xpath if "|" in xpath else f"{xpath}[1]")
+    return _compile_xpath(xpath if "|" in xpath else f"{xpath}[1]")
 
 
 def select_one(node: etree._Element, css: str) -> lxml.html.HtmlElement | None:
@@ -178,10 +179,11 @@ def clean_text(text: str | None) -> str:
         return ""
     if "&" in text and _ENTITY.search(text):
         text = htmllib.unescape(text)
-    return unicodedata.normalize("NFC", _collapse_spaces(text))
+    return unicodedata.normalize("NFC", collapse_spaces(text))
 
 
-def _collapse_spaces(text: str) -> str:
+def collapse_spaces(text: str) -> str:
+    """``text`` with each run of whitespace made one space, none at either end."""
     # Every whitespace character but " " is unprintable, so printable text with no doubled,
     # leading or trailing space is already collapsed: the usual case, checked without copying.
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
