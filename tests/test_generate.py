@@ -7,15 +7,18 @@ import pytest
 
 from hdnd_crawler.archive import Archive
 from hdnd_crawler.testsite.generate import generate_site
+from hdnd_crawler.testsite.render import page_window
 from hdnd_crawler.testsite.server import SiteState, serve
 from tests.conftest import run_crawl
 
 ARTICLES = 60
+# Two a page: the longest category has more than seven pages, which NukeViet lists in part.
+PER_PAGE = 2
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    return generate_site(tmp_path_factory.mktemp("site"), ARTICLES, categories=5, per_page=7)
+    return generate_site(tmp_path_factory.mktemp("site"), ARTICLES, categories=5, per_page=PER_PAGE)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +38,8 @@ def tree(root):
 
 
 def test_same_seed_same_bytes_other_seed_other_site(generated, tmp_path):
-    again = generate_site(tmp_path / "again", ARTICLES, categories=5, per_page=7)
-    other = generate_site(tmp_path / "other", ARTICLES, categories=5, per_page=7, seed=1)
+    again = generate_site(tmp_path / "again", ARTICLES, categories=5, per_page=PER_PAGE)
+    other = generate_site(tmp_path / "other", ARTICLES, categories=5, per_page=PER_PAGE, seed=1)
     assert tree(again.root) == tree(generated.root)
     assert again.articles == generated.articles
     assert [a.title for a in other.articles.values()] != [
@@ -56,6 +59,34 @@ def test_the_site_has_every_page_kind(generated):
     assert any("/page-2/" in name for name in files)
     downloads = json.loads(files["_downloads.json"])
     assert all(entry["file"] in files for entry in downloads.values())
+
+
+@pytest.mark.parametrize(
+    ("page", "total", "shown"),
+    [
+        (1, 7, [1, 2, 3, 4, 5, 6, 7]),
+        (1, 9, [1, 2, None, 9]),
+        (3, 9, [1, 2, 3, 4, None, 9]),
+        (5, 9, [1, None, 4, 5, 6, None, 9]),
+        (6, 9, [1, None, 5, 6, 7, 8, 9]),
+        (9, 9, [1, None, 8, 9]),
+    ],
+)
+def test_pagination_lists_the_pages_nukeviet_lists(page, total, shown):
+    assert page_window(page, total) == shown
+
+
+def test_a_long_category_is_walked_through_its_window_of_pages(generated, archived):
+    longest = max(
+        generated.categories,
+        key=lambda c: len(list(generated.root.joinpath(c.alias).glob("page-*"))),
+    )
+    first = generated.root.joinpath(longest.alias, "index.html").read_text("utf-8")
+    linked = set(re.findall(rf'href="/{longest.alias}/page-(\d+)/"', first))
+    assert len(list(generated.root.joinpath(longest.alias).glob("page-*"))) > 7
+    assert "<span>...</span>" in first and len(linked) == 2
+    listed = {a for a in generated.articles.values() if longest.title in a.categories}
+    assert listed and all(a.article_id in archived for a in listed)
 
 
 def test_bodies_cover_every_markup_case(generated):

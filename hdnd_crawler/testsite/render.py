@@ -673,6 +673,27 @@ def _listing_item(entry: ListingEntry, featured: bool, twelve_hour: bool) -> str
     return "\n".join(lines)
 
 
+def page_window(page: int, total_pages: int) -> list[int | None]:
+    """The page numbers nv_alias_page() lists on page ``page``; None is an ellipsis.
+
+    Up to seven pages it lists them all; beyond, the first, the neighbours of ``page`` and the
+    last, so a listing page holds a few links however long the category.
+    """
+    if total_pages <= 7:
+        return list(range(1, total_pages + 1))
+    shown: list[int | None] = [1, 2] if page < 4 else [1]
+    if 1 < page < total_pages:
+        if page > 3:
+            shown.append(None)
+        shown += range(max(page, 4) - 1, min(page, total_pages - 3) + 2)
+        if page < total_pages - 3:
+            shown.append(None)
+    else:
+        shown.append(None)
+    shown += [total_pages] if total_pages - page > 3 else [total_pages - 1, total_pages]
+    return shown
+
+
 def _pagination(cat: Category, page: int, total_pages: int) -> str:
     """NukeViet's nv_alias_page(); the active item is left unclosed, as the real markup is."""
     t = esc(cat.title)
@@ -685,12 +706,16 @@ def _pagination(cat: Category, page: int, total_pages: int) -> str:
         )
     else:
         items.append('<li class="disabled"><a href="#">&laquo;</a></li>')
-    for n in range(1, total_pages + 1):
-        if n == page:
+    for n in page_window(page, total_pages):
+        if n is None:
+            items.append('<li class="disabled"><span>...</span></li>')
+        elif n == page:
             items.append(f'<li class="active"><a href="javascript:void(0)">{n}</a>')
-            continue
-        rel = ' rel="next"' if n == page + 1 else ' rel="prev"' if n == page - 1 else ""
-        items.append(f'<li><a{rel} title="{t} - Trang {n}" href="{cat.page_path(n)}">{n}</a></li>')
+        else:
+            rel = ' rel="next"' if n > page else ' rel="prev"'
+            items.append(
+                f'<li><a{rel} title="{t} - Trang {n}" href="{cat.page_path(n)}">{n}</a></li>'
+            )
     if page < total_pages:
         items.append(
             f'<li><a rel="next" title="{t} - Trang {page + 1}" href="{cat.page_path(page + 1)}">'
