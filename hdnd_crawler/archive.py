@@ -14,6 +14,7 @@ from typing import Any, Literal
 import sqlite_utils
 
 from hdnd_crawler.items import content_hash
+from hdnd_crawler.plan import Sighting, Sightings
 from hdnd_crawler.textfold import fold
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -295,6 +296,43 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return {k: json.loads(v) if k in JSON_FIELDS and v is not None else v for k, v in row.items()}
 
 
+_SIGHTINGS_SQL = (
+    "select article_id, url, published_at, last_seen_at, gone_at from articles where site = ?"
+)
+
+
+class ArchivedSightings(Sightings):
+    """A site's sightings read from the archive when asked. An incremental run asks after the
+    articles its first listing pages show and the recently published ones: a cost that does
+    not grow with the archive."""
+
+    def __init__(self, conn: sqlite3.Connection, site: str) -> None:
+        self._conn, self._site = conn, site
+
+    def _read(self, sql: str, params: list[Any]) -> list[Sighting]:
+        # Read to the end: no statement is left open holding a snapshot while the crawl writes.
+        return list(map(Sighting._make, self._conn.execute(sql, params).fetchall()))
+
+    def get(self, article_id: int) -> Sighting | None:
+        found = self._read(_SIGHTINGS_SQL + " and article_id = ?", [self._site, article_id])
+        return found[0] if found else None
+
+    def all(self) -> list[Sighting]:
+        return self._read(_SIGHTINGS_SQL, [self._site])
+
+    def published_since(self, when: datetime) -> list[Sighting]:
+        # Rowids follow publication (article_rowid): the recent articles are the last rows. A
+        # collision moves a rowid up, never down, so none published since `when` is left out.
+        # "+site" keeps the planner on the rowid range instead of the index of every article.
+        first = int(when.timestamp()) * ROWID_SLOTS
+        sql = _SIGHTINGS_SQL.replace("where site = ?", "where rowid >= ? and +site = ?")
+        return self._read(sql, [first, self._site])
+
+    def __len__(self) -> int:
+        sql = "select count(*) from articles where site = ?"
+        return self._conn.execute(sql, [self._site]).fetchone()[0]
+
+
 class Archive:
     """An open archive file. Every write is one transaction: a killed crawl leaves no half row."""
 
@@ -507,16 +545,16 @@ class Archive:
         return list(self.db.query(sql + " order by site, article_id, url", [site] if site else []))
 
     # --- crawl bookkeeping --------------------------------------------------------------
-    def sightings(self, site: str) -> list[dict[str, Any]]:
-        """What a crawl plans with: id, url, publication, last sighting and withdrawal of each."""
-        # Read as tuples from the covering index: a crawl of a 50,000-article archive starts here.
-        cursor = self.db.conn.execute(
-            "select article_id, url, published_at, last_seen_at, gone_at from articles"
-            " where site = ?",
-            [site],
-        )
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+    def sightings(self, site: str) -> Sightings:
+        """What a full crawl plans with: id, url, publication, last sighting and withdrawal of
+        every article of ``site``, read as tuples from the covering index."""
+        rows = self.db.conn.execute(_SIGHTINGS_SQL, [site])
+        return Sightings(map(Sighting._make, rows))
+
+    def sightings_on_demand(self, site: str) -> ArchivedSightings:
+        """The same, read one article at a time as an incremental crawl asks: while this
+        archive is open."""
+        return ArchivedSightings(self.db.conn, site)
 
     def mark_gone(self, site: str, article_id: int, status: int, at: str | None = None) -> bool:
         """Mark a withdrawn article (the row stays); True when it was not marked before."""

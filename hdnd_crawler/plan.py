@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.listing import Listing
@@ -24,7 +24,8 @@ MODES: tuple[Mode, ...] = ("full", "incremental")
 class Sighting(NamedTuple):
     """An archived article as a crawl plans with it (times are ISO 8601 with an offset).
 
-    A tuple: a crawl of a 50,000-article archive makes one for each before its first request.
+    A tuple: a full crawl of a 50,000-article archive makes one for each before its first
+    request.
     """
 
     article_id: int
@@ -41,10 +42,35 @@ def _time(value: str | None) -> datetime | None:
         return None
 
 
+class Sightings:
+    """A site's archived articles, held in memory: a full run meets every one of them.
+
+    :class:`hdnd_crawler.archive.ArchivedSightings` reads them from the archive as asked
+    instead, for incremental runs, which ask after a few.
+    """
+
+    def __init__(self, sightings: Iterable[Sighting] = ()) -> None:
+        self._by_id = {seen.article_id: seen for seen in sightings}
+
+    def get(self, article_id: int) -> Sighting | None:
+        return self._by_id.get(article_id)
+
+    def all(self) -> Iterable[Sighting]:
+        return self._by_id.values()
+
+    def published_since(self, when: datetime) -> Iterable[Sighting]:
+        """Those published at ``when`` or later, and maybe others: callers check each."""
+        return self.all()
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+
 @dataclass
 class CrawlPlan:
     mode: Mode
-    known: Mapping[int, Sighting] = field(default_factory=dict)
+    # A mapping of ids is held as Sightings.
+    known: Sightings | Mapping[int, Sighting] = field(default_factory=Sightings)
     now: datetime | None = None
     # A resumed full run: articles archived since this time count as done.
     resume_from: str | None = None
@@ -54,12 +80,9 @@ class CrawlPlan:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if not isinstance(self.known, Sightings):
+            self.known = Sightings(self.known.values())
         self._resume = _time(self.resume_from)
-
-    @classmethod
-    def from_rows(cls, mode: Mode, rows: Iterable[Mapping[str, Any]], **options: Any) -> CrawlPlan:
-        known = {int(r["article_id"]): Sighting._make(map(r.__getitem__, _FIELDS)) for r in rows}
-        return cls(mode, known, **options)
 
     def is_archived(self, article_id: int | None) -> bool:
         """Stored and not marked withdrawn."""
@@ -70,11 +93,12 @@ class CrawlPlan:
         """Whether an article a page links to is to be fetched."""
         if article_id is None:
             return False
-        if not self.is_archived(article_id):
+        seen = self.known.get(article_id)
+        if seen is None or seen.gone_at:
             return True
         if self.mode == "incremental":
             return False
-        seen_at = _time(self.known[article_id].last_seen_at)
+        seen_at = _time(seen.last_seen_at)
         return not (self._resume and seen_at and seen_at >= self._resume)
 
     def pages_to_follow(self, listing: Listing, url: str, site: Site) -> list[str]:
@@ -100,7 +124,7 @@ class CrawlPlan:
         published_after = self.now - timedelta(days=self.recheck_days)
         seen_before = self.now - timedelta(hours=self.recheck_after_hours)
         due = []
-        for seen in self.known.values():
+        for seen in self.known.published_since(published_after):
             if seen.gone_at:
                 continue
             published = _time(seen.published_at)
@@ -115,18 +139,16 @@ class CrawlPlan:
         """Full runs: archived articles no listing, feed or sitemap showed (withdrawn ones too)."""
         if self.mode != "full":
             return []
-        return [self.known[i] for i in sorted(self.known) if i not in met]
+        pending = (seen for seen in self.known.all() if seen.article_id not in met)
+        return sorted(pending, key=lambda s: s.article_id)
 
     def had_articles(self, alias: str, site: Site) -> bool:
         """Whether the archive holds current articles whose own URL is in category ``alias``."""
-        for seen in self.known.values():
+        for seen in self.known.all():
             match = site.patterns.article.match(urls.site_path(seen.url, site) or "")
             if match and match["category"] == alias and not seen.gone_at:
                 return True
         return False
-
-
-_FIELDS = ("article_id", "url", "published_at", "last_seen_at", "gone_at")
 
 
 def redirects_to_itself(location: str, article_id: int, site: Site) -> bool:

@@ -67,6 +67,7 @@ class NukeVietSpider(scrapy.Spider):
         self.met: set[int] = set()  # articles some page, feed or sitemap linked to
         self.fetching: set[int] = set()  # articles requested, whatever URL led to them
         self.rechecked = False
+        self._archive: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NukeVietSpider:
@@ -95,13 +96,18 @@ class NukeVietSpider(scrapy.Spider):
     def _load_plan(self) -> CrawlPlan:
         settings = self.crawler.settings
         archive = Archive(settings.get("ARCHIVE_DB"))
-        try:
-            rows = archive.sightings(self.site.slug)
-        finally:
-            archive.close()
-        plan = CrawlPlan.from_rows(
+        if self.mode == "incremental":
+            # Asked after a few articles: read as asked, from an archive kept open till closed().
+            self._archive = archive
+            known = archive.sightings_on_demand(self.site.slug)
+        else:
+            try:
+                known = archive.sightings(self.site.slug)
+            finally:
+                archive.close()
+        plan = CrawlPlan(
             self.mode,
-            rows,
+            known,
             now=datetime.now(UTC),
             resume_from=self.resume_from,
             recheck_days=settings.getfloat("RECHECK_DAYS"),
@@ -283,6 +289,11 @@ class NukeVietSpider(scrapy.Spider):
             )
             self.crawler.engine.crawl(request)
         raise DontCloseSpider
+
+    def closed(self, reason: str) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
 
     def parse_recheck(self, response: Response, article_id: int) -> Iterable[Any]:
         """200: the article, read again; a 301 to its own new URL: follow; else withdrawn."""
