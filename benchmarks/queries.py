@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+import yaml
+
 from benchmarks.measure import REPO, child_env
 
 METADATA = REPO / "archive" / "metadata.yml"
@@ -198,11 +200,18 @@ def measure_datasette(db: Path, work: Path) -> list[Latency]:
     """Full-text search through the archive's two search queries and the articles table's own
     search (JSON API); the article list page with its facets."""
     database = db.stem
+    configured = yaml.safe_load(METADATA.read_text("utf-8"))["databases"]["hdnd"]["tables"]
+    facets = len(configured["articles"]["facets"])
+    cut_off: list[str] = []
     with datasette(db, work / "datasette.log") as conn:
 
         def search_json(query: str) -> int:
-            body = _get(conn, f"/{database}/articles.json?" + urlencode({"_search": query}))
-            return len(json.loads(body)["rows"])
+            body = json.loads(
+                _get(conn, f"/{database}/articles.json?" + urlencode({"_search": query}))
+            )
+            # A facet over Datasette's time limit is left out of the page without a word.
+            cut_off.extend([query] * (facets - len(body["facet_results"])))
+            return len(body["rows"])
 
         def canned(name: str) -> Callable[[str], int]:
             def call(query: str) -> int:
@@ -227,10 +236,20 @@ def measure_datasette(db: Path, work: Path) -> list[Latency]:
         phrases = [
             p for pair in zip(WITH_DIACRITICS, WITHOUT_DIACRITICS, strict=True) for p in pair
         ]
+        newest = _timed("Datasette search query (newest first)", phrases, canned("search"))
+        ranked = _timed(
+            "Datasette search_ranked query (best first)", phrases, canned("search_ranked")
+        )
+        table_search = _timed("Datasette articles table _search", phrases, changed(search_json))
+        if cut_off:
+            table_search.note = (
+                f"{len(cut_off)} facets cut off by the time limit, for"
+                f" {', '.join(repr(q) for q in sorted(set(cut_off)))}"
+            )
         return [
-            _timed("Datasette search query (newest first)", phrases, canned("search")),
-            _timed("Datasette search_ranked query (best first)", phrases, canned("search_ranked")),
-            _timed("Datasette articles table _search", phrases, changed(search_json)),
+            newest,
+            ranked,
+            table_search,
             _timed("Datasette article list + facets", [""], article_list),
             _timed(
                 "Datasette article list + facets, archive just changed", [""], changed(article_list)

@@ -14,7 +14,7 @@ from datasette import hookimpl
 from datasette.facets import Facet
 from datasette.utils import urlsafe_components
 
-from hdnd_crawler.facets import CachedFacet, ListFacet
+from hdnd_crawler.facets import COUNTED_FACETS
 from hdnd_crawler.search import MARK_END, MARK_START, register_functions
 from hdnd_crawler.sites import SiteConfigError, get_site
 
@@ -32,7 +32,7 @@ def sanitize(html: str) -> markupsafe.Markup:
 
 @hookimpl
 def register_facet_classes() -> list[type[Facet]]:
-    return [CachedFacet, ListFacet]
+    return list(COUNTED_FACETS)
 
 
 @hookimpl(trylast=True)

@@ -151,7 +151,9 @@ order by articles_fts.rowid desc
 limit {_LIMIT}"""
 
 # Best first, by bm25 with a title hit worth most; this scores every match. Snippets only for
-# the rows shown. The text of archive/metadata.yml's "search_ranked" query.
+# the rows shown: the cross join keeps the ranked rows the outer loop, so the index is then
+# read at those rowids alone (a plain join let SQLite run the whole match a second time and
+# look up every matching article). The text of archive/metadata.yml's "search_ranked" query.
 RANKED_SQL = f"""\
 {_COLUMNS}
 from (
@@ -161,7 +163,7 @@ from (
   order by score
   limit {_LIMIT}
 ) as best
-join articles_fts on articles_fts.rowid = best.rowid
+cross join articles_fts on articles_fts.rowid = best.rowid
 join articles on articles.rowid = best.rowid
 where articles_fts match escape_fts(:q)
 order by best.score"""

@@ -1,4 +1,8 @@
-from hdnd_crawler.archive import MIGRATIONS, Archive
+import json
+from collections import Counter
+
+from hdnd_crawler import archive as archive_module
+from hdnd_crawler.archive import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS, MIGRATIONS, Archive
 from hdnd_crawler.items import Article
 
 
@@ -78,3 +82,77 @@ def test_migrations_run_once(tmp_path):
     rows = list(archive.db["schema_migrations"].rows)
     assert [r["version"] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
     archive.close()
+
+
+def kept_counts(archive: Archive) -> dict[tuple[str, object], int]:
+    rows = archive.db.conn.execute(f"select facet, value, count from {FACET_COUNTS}")
+    return {(facet, value): count for facet, value, count in rows}
+
+
+def live_counts(archive: Archive) -> dict[tuple[str, object], int]:
+    """What the facet counts are, counted afresh from every article row."""
+    counts: Counter[tuple[str, object]] = Counter()
+    columns = ", ".join((*FACET_COLUMNS, *FACET_LISTS))
+    for row in archive.db.conn.execute(f"select {columns} from articles"):
+        values = dict(zip((*FACET_COLUMNS, *FACET_LISTS), row, strict=True))
+        counts.update((c, values[c]) for c in FACET_COLUMNS if values[c] is not None)
+        for column in FACET_LISTS:
+            try:
+                listed = json.loads(values[column] or "[]")
+            except json.JSONDecodeError:
+                listed = []
+            counts.update((column, v) for v in listed if v is not None)
+    return dict(counts)
+
+
+def test_facet_counts_follow_inserts_updates_and_deletes(fresh_db):
+    fresh_db.upsert_article(make_article())
+    fresh_db.upsert_article(make_article(article_id=8, author=None, published_at="2023-01-02"))
+    fresh_db.add_category("hdnd", 8, "Tin tức - Sự kiện")
+    fresh_db.add_category("hdnd", 7, "Tin tức - Sự kiện")
+    assert kept_counts(fresh_db) == live_counts(fresh_db)
+    assert kept_counts(fresh_db)[("categories", "Tin tức - Sự kiện")] == 2
+    assert kept_counts(fresh_db)[("published_year", 2023)] == 1
+
+    # An edit that moves the article to another year, author and category.
+    fresh_db.upsert_article(
+        make_article(published_at="2025-01-01T08:00:00+07:00", author="Hoàng Lan", title="Mới")
+    )
+    fresh_db.mark_gone("hdnd", 8, 404)
+    assert kept_counts(fresh_db) == live_counts(fresh_db)
+    assert ("author", "Minh Anh") not in kept_counts(fresh_db)
+    assert ("published_year", 2024) not in kept_counts(fresh_db)
+
+    with fresh_db.db.conn:
+        conn = fresh_db.db.conn
+        conn.execute("update articles set categories = 'not json' where article_id = 7")
+        conn.execute("update articles set categories = '[\"A\", \"A\", null]', site = 'x'")
+        conn.execute("delete from articles where article_id = 8")
+    assert (
+        kept_counts(fresh_db)
+        == live_counts(fresh_db)
+        == {
+            ("site", "x"): 1,
+            ("main_category", "Hoạt động HĐND"): 1,
+            ("author", "Hoàng Lan"): 1,
+            ("published_year", 2025): 1,
+            ("categories", "A"): 2,
+        }
+    )
+
+
+def test_facet_counts_migration_counts_the_articles_already_stored(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(archive_module, "MIGRATIONS", MIGRATIONS[:5])
+    old = Archive(path)
+    old.upsert_article(make_article())
+    old.upsert_article(make_article(article_id=8, categories=[], main_category=None))
+    old.add_category("hdnd", 8, "Tin tức - Sự kiện")
+    old.close()
+    monkeypatch.undo()
+    archive = Archive(path)
+    try:
+        assert kept_counts(archive) == live_counts(archive)
+        assert kept_counts(archive)[("site", "hdnd")] == 2
+    finally:
+        archive.close()

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import replace
 
 import pytest
 import yaml
 from datasette.app import Datasette
 
-from hdnd_crawler.archive import Archive
+from hdnd_crawler.archive import FACET_COUNTS, Archive
 from hdnd_crawler.facets import file_state
 from hdnd_crawler.items import Article
 from tests.conftest import REPO
 
 METADATA = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))
+METADATA_FACETS = METADATA["databases"]["hdnd"]["tables"]["articles"]["facets"]
 
 
 def article(article_id: int, category: str, author: str) -> Article:
@@ -80,3 +82,41 @@ def test_file_state_of_a_file_without_log_and_of_none(tmp_path):
     os.utime(path, ns=(1, 1))
     assert file_state(str(path)) != state
     assert file_state(None) is None
+
+
+def test_the_whole_list_shows_the_counts_the_archive_keeps(archive):
+    ds = Datasette([str(archive.path)], metadata=METADATA)
+    # Any filter, even one keeping every row, counts the rows instead.
+    counted = facets(ds, "&_where=1")
+    assert facets(ds) == counted
+    with archive.db.conn:
+        archive.db.conn.execute(
+            f"update {FACET_COUNTS} set count = 9 where facet = 'author' and value = 'Hoàng Lan'"
+        )
+    assert facets(ds)["author"] == {"Hoàng Lan": 9, "Minh Anh": 2}
+    assert facets(ds, "&_where=1") == counted
+
+
+def test_a_search_counts_its_facets_as_datasette_does(archive):
+    archive.upsert_article(replace(article(4, "Giám sát", "Hoàng Lan"), body_text="Tin khác."))
+    ds = Datasette([str(archive.path)], metadata=METADATA)
+    ours = facets(ds, "&_search=noi+dung")
+    assert ours["categories"] == {"Kỳ họp": 3, "Giám sát": 1}
+    assert ours["author"] == {"Minh Anh": 2, "Hoàng Lan": 1}
+    # Datasette's own facets over the same rows, listed after ours (name_2).
+    own = "&_facet=main_category&_facet=published_year&_facet=author&_facet=site"
+    theirs = facets(ds, f"&_search=noi+dung{own}&_facet_array=categories")
+    assert {name: theirs[f"{name}_2"] for name in ours} == ours
+
+
+def test_a_page_counts_every_facet_with_one_query(archive):
+    settings = {"trace_debug": True, "suggest_facets": False}  # as make serve runs it
+    ds = Datasette([str(archive.path)], metadata=METADATA, settings=settings)
+
+    async def get() -> dict:
+        return (await ds.client.get("/hdnd/articles.json?_search=noi+dung&_trace=1")).json()
+
+    page = asyncio.run(get())
+    assert len(page["facet_results"]) == len(METADATA_FACETS)
+    counting = [t["sql"] for t in page["_trace"]["traces"] if "group by" in t.get("sql", "")]
+    assert len(counting) == 1

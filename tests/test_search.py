@@ -12,7 +12,7 @@ from hdnd_crawler import archive as archive_module
 from hdnd_crawler.archive import MIGRATIONS, Archive
 from hdnd_crawler.cli import cli
 from hdnd_crawler.items import Article
-from hdnd_crawler.search import match_expression, search, snippet
+from hdnd_crawler.search import SEARCH_SQL, match_expression, register_functions, search, snippet
 from hdnd_crawler.textfold import fold
 
 
@@ -212,3 +212,13 @@ def test_search_command_prints_title_date_url_and_snippet(filled):
     assert ranked.output.startswith("ĐẠI BIỂU QUỐC HỘI\n")  # the title hit
     missing = CliRunner().invoke(cli, ["search", "khong co", "--db", str(filled.path)])
     assert missing.exit_code == 1
+
+
+def test_best_first_runs_the_match_once_then_reads_the_shown_rows_alone(filled):
+    conn = filled.db.conn
+    register_functions(conn)
+    plan = conn.execute(f"explain query plan {SEARCH_SQL['relevance']}", {"q": "x", "limit": 5})
+    index_reads = [step for *_, step in plan if step.startswith("SCAN articles_fts")]
+    # FTS5 names a rowid constraint "=" in its plan: the second read is at the ranked rowids.
+    assert len(index_reads) == 2
+    assert [":=" in step for step in index_reads] == [False, True]
