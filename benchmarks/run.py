@@ -201,7 +201,9 @@ def run_growth(table: Table, work: Path, sizes: list[int]) -> growth.Growth | No
             f"incremental run, unchanged {g.articles:,}",
             f"{inc.wall:.1f} s wall, {inc.cpu:.1f} s CPU",
             f"{inc.stats.get('downloader/request_count', 0)} requests, peak RSS "
-            f"{inc.max_rss_mib:.0f} MiB",
+            f"{inc.max_rss_mib:.0f} MiB; least CPU of runs taking "
+            + ", ".join(f"{cpu:.1f}" for cpu in g.incremental_cpu)
+            + " s",
         )
     if len(results) > 1:
         # CPU, not wall: the run is a few seconds long, and its wall time moves with the load.
