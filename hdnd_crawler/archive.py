@@ -375,9 +375,7 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return {k: json.loads(v) if k in JSON_FIELDS and v is not None else v for k, v in row.items()}
 
 
-_SIGHTINGS_SQL = (
-    "select article_id, url, published_at, last_seen_at, gone_at from articles where site = ?"
-)
+_SIGHTINGS_SQL = "select article_id, url, published_at, last_seen_at, gone_at from articles"
 
 
 class ArchivedSightings(Sightings):
@@ -393,18 +391,19 @@ class ArchivedSightings(Sightings):
         return list(map(Sighting._make, self._conn.execute(sql, params).fetchall()))
 
     def get(self, article_id: int) -> Sighting | None:
-        found = self._read(_SIGHTINGS_SQL + " and article_id = ?", [self._site, article_id])
+        sql = f"{_SIGHTINGS_SQL} where site = ? and article_id = ?"
+        found = self._read(sql, [self._site, article_id])
         return found[0] if found else None
 
     def all(self) -> list[Sighting]:
-        return self._read(_SIGHTINGS_SQL, [self._site])
+        return self._read(f"{_SIGHTINGS_SQL} where site = ?", [self._site])
 
     def published_since(self, when: datetime) -> list[Sighting]:
         # Rowids follow publication (article_rowid): the recent articles are the last rows. A
         # collision moves a rowid up, never down, so none published since `when` is left out.
         # "+site" keeps the planner on the rowid range instead of the index of every article.
         first = int(when.timestamp()) * ROWID_SLOTS
-        sql = _SIGHTINGS_SQL.replace("where site = ?", "where rowid >= ? and +site = ?")
+        sql = f"{_SIGHTINGS_SQL} where rowid >= ? and +site = ?"
         return self._read(sql, [first, self._site])
 
     def __len__(self) -> int:
@@ -627,7 +626,7 @@ class Archive:
     def sightings(self, site: str) -> Sightings:
         """What a full crawl plans with: id, url, publication, last sighting and withdrawal of
         every article of ``site``, read as tuples from the covering index."""
-        rows = self.db.conn.execute(_SIGHTINGS_SQL, [site])
+        rows = self.db.conn.execute(f"{_SIGHTINGS_SQL} where site = ?", [site])
         return Sightings(map(Sighting._make, rows))
 
     def sightings_on_demand(self, site: str) -> ArchivedSightings:

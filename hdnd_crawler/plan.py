@@ -42,6 +42,10 @@ def _time(value: str | None) -> datetime | None:
         return None
 
 
+def _current(seen: Sighting | None) -> bool:
+    return seen is not None and not seen.gone_at
+
+
 class Sightings:
     """A site's archived articles, held in memory: a full run meets every one of them.
 
@@ -86,15 +90,14 @@ class CrawlPlan:
 
     def is_archived(self, article_id: int | None) -> bool:
         """Stored and not marked withdrawn."""
-        seen = self.known.get(article_id) if article_id is not None else None
-        return seen is not None and not seen.gone_at
+        return article_id is not None and _current(self.known.get(article_id))
 
     def wants(self, article_id: int | None) -> bool:
         """Whether an article a page links to is to be fetched."""
         if article_id is None:
             return False
-        seen = self.known.get(article_id)
-        if seen is None or seen.gone_at:
+        seen = self.known.get(article_id)  # one lookup: an incremental run reads it from disk
+        if not _current(seen):
             return True
         if self.mode == "incremental":
             return False

@@ -129,8 +129,11 @@ def within(node: etree._Element, css: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _alternatives(css: str) -> tuple[etree.XPath, ...]:
-    return tuple(_xpath(part.strip()) for part in css.split(",") if part.strip())
+def _alternatives(css: str, first: bool = False) -> tuple[etree.XPath, ...]:
+    """An XPath for each alternative of ``css``; with ``first``, one that stops at its first
+    match (see :func:`_first_xpath`)."""
+    compile_css = _first_xpath if first else _xpath
+    return tuple(compile_css(part.strip()) for part in css.split(",") if part.strip())
 
 
 def select_in_order(node: etree._Element, css: str) -> Iterator[lxml.html.HtmlElement]:
@@ -144,11 +147,6 @@ def select_in_head(tree: lxml.html.HtmlElement, css: str) -> lxml.html.HtmlEleme
     head = tree.find("head")
     found = select_one(head, css) if head is not None else None
     return found if found is not None else select_one(tree, css)
-
-
-@lru_cache(maxsize=256)
-def _first_of_alternatives(css: str) -> tuple[etree.XPath, ...]:
-    return tuple(_first_xpath(part.strip()) for part in css.split(",") if part.strip())
 
 
 def _first_xpath(css: str) -> etree.XPath:
@@ -166,7 +164,7 @@ def select_one(node: etree._Element, css: str) -> lxml.html.HtmlElement | None:
 
     Alternatives are tried in the order written, so a config lists the preferred one first.
     """
-    for xpath in _first_of_alternatives(css):
+    for xpath in _alternatives(css, first=True):
         found = xpath(node)
         if found:
             return found[0]
