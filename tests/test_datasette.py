@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from hdnd_crawler.archive import Archive
 from hdnd_crawler.items import Article
@@ -327,6 +328,27 @@ def test_article_list_shows_no_bodies_html(datasette):
     page = get_text(f"{datasette}/hdnd/articles")
     assert '<span class="hdnd-html">HTML, ' in page
     assert "<p>Nội dung an toàn.</p>" not in page
+
+
+def test_article_list_cells_are_the_rows_values(datasette):
+    page = BeautifulSoup(get_text(f"{datasette}/hdnd/articles?_size=50"), "html.parser")
+    rows = get_json(f"{datasette}/hdnd/articles.json?_shape=objects&_size=50")["rows"]
+    headers = [th["data-column"] for th in page.select("table.rows-and-columns thead th")]
+    assert headers[0] == "Link" and set(headers[1:]) == set(rows[0]) - {"rowid"}
+    sort_link = page.select_one("th.col-title a")
+    assert sort_link["href"].endswith("_sort=title")
+    shown = page.select("table.rows-and-columns tbody tr")
+    assert len(shown) == len(rows) > 20
+    for tr, row in zip(shown, rows, strict=True):
+        cells = {td["class"][0].removeprefix("col-"): td for td in tr.find_all("td")}
+        assert cells["Link"].a["href"].endswith(f"/hdnd/articles/hdnd,{row['article_id']}")
+        assert cells["title"].get_text() == row["title"]
+        assert cells["title"]["class"] == ["col-title", "type-str"]
+        assert cells["article_id"]["class"] == ["col-article_id", "type-int"]
+        assert cells["url"].a["href"] == row["url"]
+        assert cells["body_text"].get_text().startswith(row["body_text"][:200])
+        if row["body_html"]:
+            assert cells["body_html"].get_text() == f"HTML, {len(row['body_html']):,} characters"
 
 
 def test_article_page_reads_as_text_and_cleans_html(datasette):
