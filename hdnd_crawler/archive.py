@@ -611,6 +611,23 @@ class Archive:
             _index_article(self.db.conn, key[0], key[1])
             return "new" if current is None else "updated"
 
+    def search_segments(self) -> int:
+        """How many b-trees (segments) the search index is made of."""
+        # FTS5's own table of b-tree pages, one or more rows per b-tree.
+        query = "select count(distinct segid) from articles_fts_idx"
+        return self.db.conn.execute(query).fetchone()[0]
+
+    def merge_search_index(self) -> None:
+        """Merge the search index into one b-tree.
+
+        Each committed write adds a b-tree to the FTS5 index, and FTS5 merges them only in
+        part: a 50,000-article crawl left 21. A search that reads the index at given rows (the
+        ranked query's snippets) seeks in every one of them; merged, it costs a few
+        milliseconds instead of 10-35. The merge rewrites the index: about 3 s at 50,000 articles.
+        """
+        with self.db.conn:
+            self.db.conn.execute("insert into articles_fts (articles_fts) values ('optimize')")
+
     def has_attachment(self, site: str, article_id: int, url: str) -> bool:
         row = self.db.conn.execute(
             "select 1 from attachments where site = ? and article_id = ? and url = ?",

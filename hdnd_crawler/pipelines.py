@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -127,13 +128,26 @@ class StorePipeline(_CrawlerAware):
         super().__init__(crawler)
         self.path = Path(crawler.settings.get("ARCHIVE_DB"))
         self.archive: Archive | None = None
+        # Whether this run wrote to the search index, which is then merged when the run ends.
+        self.indexed = False
 
     def open_spider(self) -> None:
         self.archive = Archive(self.path)
         logger.info("Archiving into %s", self.path)
 
     def close_spider(self) -> None:
-        if self.archive is not None:
+        if self.archive is None:
+            return
+        try:
+            if self.indexed:
+                started, segments = time.monotonic(), self.archive.search_segments()
+                self.archive.merge_search_index()
+                logger.info(
+                    "Search index merged from %d b-trees into one in %.1f s",
+                    segments,
+                    time.monotonic() - started,
+                )
+        finally:
             self.archive.close()
 
     def process_item(self, item: Any) -> Any:
@@ -144,6 +158,7 @@ class StorePipeline(_CrawlerAware):
             outcome = self.archive.upsert_article(item, seen_at=item.capture.get("fetched_at"))
             self._count(f"articles/{outcome}")
             if outcome != "unchanged":
+                self.indexed = True
                 logger.info("%s article %s: %s", outcome, item.article_id, item.url)
         elif isinstance(item, Withdrawal) and self.archive.mark_gone(
             item.site, item.article_id, item.status
@@ -151,5 +166,7 @@ class StorePipeline(_CrawlerAware):
             self._count("articles/gone")
             logger.info("Article %s withdrawn (HTTP %s)", item.article_id, item.status)
         elif isinstance(item, AttachmentFile):
-            self._count(f"attachments/{self.archive.upsert_attachment(item)}")
+            outcome = self.archive.upsert_attachment(item)
+            self._count(f"attachments/{outcome}")
+            self.indexed |= outcome != "unchanged"
         return item

@@ -1,5 +1,7 @@
 """Validate → Normalize → Deduplicate → Store, each on its own."""
 
+import logging
+import sqlite3
 import unicodedata
 
 import pytest
@@ -13,6 +15,7 @@ from hdnd_crawler.pipelines import (
     StorePipeline,
     ValidatePipeline,
 )
+from hdnd_crawler.search import search
 from hdnd_crawler.spiders.nukeviet import NukeVietSpider
 
 
@@ -97,3 +100,24 @@ def test_store_writes_rows_and_memberships(crawler, tmp_path):
     store.close_spider()
     assert row["categories"] == ["Tin tức - Sự kiện", "Hoạt động HĐND"]
     assert crawler.stats.get_value("hdnd/articles/new") == 1
+
+
+def test_store_merges_the_search_index_after_a_run_that_wrote_to_it(crawler, caplog):
+    caplog.set_level(logging.INFO)
+    store = StorePipeline(crawler)
+    store.open_spider()
+    for article_id in range(1, 6):
+        store.process_item(article(article_id=article_id, body_text=f"Bài số {article_id}."))
+    segments = store.archive.search_segments()
+    assert segments > 1  # committed one by one
+    store.close_spider()
+    assert f"Search index merged from {segments} b-trees into one" in caplog.text
+
+    again = StorePipeline(crawler)
+    again.open_spider()
+    again.process_item(article(article_id=3, body_text="Bài số 3."))
+    assert again.archive.search_segments() == 1
+    again.close_spider()  # nothing written: nothing to merge
+    assert caplog.text.count("Search index merged") == 1
+    with sqlite3.connect(crawler.settings["ARCHIVE_DB"]) as conn:
+        assert [hit.article_id for hit in search(conn, "bai so 3")] == [3]
