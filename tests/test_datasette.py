@@ -18,11 +18,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import markupsafe
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from datasette.utils import to_css_class
 
 from hdnd_crawler.archive import Archive
+from hdnd_crawler.datasette_plugin import table_rows
 from hdnd_crawler.items import Article
 from hdnd_crawler.search import SEARCH_SQL
 from hdnd_crawler.testsite.server import SiteState, serve
@@ -349,6 +352,23 @@ def test_article_list_cells_are_the_rows_values(datasette):
         assert cells["body_text"].get_text().startswith(row["body_text"][:200])
         if row["body_html"]:
             assert cells["body_html"].get_text() == f"HTML, {len(row['body_html']):,} characters"
+
+
+def test_table_rows_escape_text_keep_markup_and_name_classes_as_datasette_does():
+    link = markupsafe.Markup('<a href="/hdnd/articles/hdnd,5">hdnd,5</a>')
+    rows = [
+        [
+            {"column": "Link", "value": link, "value_type": "pk"},
+            {"column": "title", "value": "<b>Kỳ họp</b> & phiên", "value_type": "str"},
+            {"column": "số lượt", "value": 3, "value_type": "int"},
+        ]
+    ]
+    assert table_rows(rows) == (
+        '<tr><td class="col-Link type-pk"><a href="/hdnd/articles/hdnd,5">hdnd,5</a></td>'
+        '<td class="col-title type-str">&lt;b&gt;Kỳ họp&lt;/b&gt; &amp; phiên</td>'
+        f'<td class="col-{to_css_class("số lượt")} type-int">3</td></tr>\n'
+    )
+    assert to_css_class("số lượt") != "số lượt"
 
 
 def test_article_page_reads_as_text_and_cleans_html(datasette):
