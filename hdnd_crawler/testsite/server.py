@@ -67,11 +67,14 @@ class SiteState:
 
     def article_paths(self) -> dict[int, str]:
         if self._ids is None:
-            self._ids = {}
+            ids = {}
             for path in self.root.rglob("*.html"):
                 match = ARTICLE_PATH.match("/" + path.relative_to(self.root).as_posix())
                 if match:
-                    self._ids[int(match["id"])] = match.group(0)
+                    ids[int(match["id"])] = match.group(0)
+            # Set once complete: requests are answered on several threads, and one that found
+            # the index half built answered 404 for an article the tree holds.
+            self._ids = ids
         return self._ids
 
     def read(self, path: str) -> bytes | None:
