@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -130,6 +129,7 @@ class StorePipeline(_CrawlerAware):
         self.archive: Archive | None = None
         # Whether this run wrote to the search index, which is then merged when the run ends.
         self.indexed = False
+        self.merge_index = crawler.settings.getbool("SEARCH_INDEX_MERGE", True)
 
     def open_spider(self) -> None:
         self.archive = Archive(self.path)
@@ -139,14 +139,8 @@ class StorePipeline(_CrawlerAware):
         if self.archive is None:
             return
         try:
-            if self.indexed:
-                started, segments = time.monotonic(), self.archive.search_segments()
+            if self.indexed and self.merge_index:
                 self.archive.merge_search_index()
-                logger.info(
-                    "Search index merged from %d b-trees into one in %.1f s",
-                    segments,
-                    time.monotonic() - started,
-                )
         finally:
             self.archive.close()
 

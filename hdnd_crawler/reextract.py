@@ -134,10 +134,20 @@ def reextract(warc_dir: Path, settings: Settings, site: str | None = None) -> Co
             )
     finally:
         archive.close()
+    # Each run's pipeline would merge the search index when it closes: merged once, at the end.
+    replay_settings = settings.copy()
+    replay_settings.set("SEARCH_INDEX_MERGE", False, priority="cmdline")
     totals: Counter[str] = Counter()
     for run, paths in itertools.groupby(files, key=_run_of):
         logger.info("Replaying run %s", run)
-        stats = asyncio.run(_replay_run(list(paths), warc_dir, settings, site))
+        stats = asyncio.run(_replay_run(list(paths), warc_dir, replay_settings, site))
         totals.update({k: v for k, v in stats.items() if k.startswith("hdnd/")})
         totals["runs"] += 1
+    # Into an empty archive, an indexed write is a new article, or an attachment of one.
+    if settings.getbool("SEARCH_INDEX_MERGE", True) and totals["hdnd/articles/new"]:
+        archive = Archive(settings["ARCHIVE_DB"])
+        try:
+            archive.merge_search_index()
+        finally:
+            archive.close()
     return totals

@@ -66,6 +66,9 @@ RECHECK_DAYS = 14
 RECHECK_AFTER_HOURS = 20
 # A run that reads the body of fewer article pages than this share suspects a layout change.
 HEALTH_MIN_BODY_SHARE = 0.9
+# A run that wrote to the search index merges it into one b-tree when it ends
+# (hdnd_crawler.archive.Archive.merge_search_index); reextract merges once, after every run.
+SEARCH_INDEX_MERGE = True
 HTTPCACHE_ENABLED = False
 
 ITEM_PIPELINES = {

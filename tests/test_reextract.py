@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,8 @@ def test_reextraction_reproduces_the_archive(crawled, tmp_path):
         assert (tmp_path / "files" / row["path"]).stat().st_size == row["bytes"]
 
 
-def test_an_improved_extractor_is_applied_to_old_captures(crawled, tmp_path, monkeypatch):
+def test_an_improved_extractor_is_applied_to_old_captures(crawled, tmp_path, monkeypatch, caplog):
+    caplog.set_level(logging.INFO)
     extract = nukeviet.parse_article
 
     def sharper(body, url, site, content_type=None) -> items.Article:
@@ -100,8 +102,12 @@ def test_an_improved_extractor_is_applied_to_old_captures(crawled, tmp_path, mon
     archive = Archive(tmp_path / "c.db")
     try:
         assert all(a["tags"][-1] == "đã trích lại" for a in archive.articles("hdnd"))
+        assert archive.search_segments() == 1
     finally:
         archive.close()
+    # Two runs replayed, each writing to the index: merged once, when both are in.
+    assert totals["runs"] == 2
+    assert caplog.text.count("Search index merged") == 1
 
 
 def test_reextraction_refuses_an_archive_with_articles_or_no_warc(crawled, tmp_path):
