@@ -8,7 +8,7 @@ recently published articles for edits once they have not been seen for a while.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, NamedTuple
@@ -73,8 +73,7 @@ class Sightings:
 @dataclass
 class CrawlPlan:
     mode: Mode
-    # A mapping of ids is held as Sightings.
-    known: Sightings | Mapping[int, Sighting] = field(default_factory=Sightings)
+    known: Sightings = field(default_factory=Sightings)
     now: datetime | None = None
     # A resumed full run: articles archived since this time count as done.
     resume_from: str | None = None
@@ -84,8 +83,6 @@ class CrawlPlan:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
-        if not isinstance(self.known, Sightings):
-            self.known = Sightings(self.known.values())
         self._resume = _time(self.resume_from)
 
     def is_archived(self, article_id: int | None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hdnd_crawler.plan import CrawlPlan, Sighting, redirects_to_itself
+from hdnd_crawler.plan import CrawlPlan, Sighting, Sightings, redirects_to_itself
 from hdnd_crawler.sites import get_site
 from hdnd_crawler.testsite.server import SiteState, redirect, serve
 from tests.crawling import articles, crawl, explain, runs
@@ -24,11 +24,13 @@ def test_a_move_to_the_same_article_is_not_a_withdrawal():
 
 
 def test_only_full_runs_look_for_unmet_articles_withdrawn_ones_included():
-    known = {
-        1: Sighting(1, f"{BASE}/a/x-1.html"),
-        2: Sighting(2, f"{BASE}/a/x-2.html", gone_at="2024-01-01T00:00:00+00:00"),
-        3: Sighting(3, f"{BASE}/a/x-3.html"),
-    }
+    known = Sightings(
+        [
+            Sighting(1, f"{BASE}/a/x-1.html"),
+            Sighting(2, f"{BASE}/a/x-2.html", gone_at="2024-01-01T00:00:00+00:00"),
+            Sighting(3, f"{BASE}/a/x-3.html"),
+        ]
+    )
     assert [s.article_id for s in CrawlPlan("full", known).unmet({3})] == [1, 2]
     assert CrawlPlan("incremental", known).unmet(set()) == []
 

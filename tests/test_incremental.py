@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from hdnd_crawler.extract.listing import Listing
-from hdnd_crawler.plan import CrawlPlan, Sighting
+from hdnd_crawler.plan import CrawlPlan, Sighting, Sightings
 from hdnd_crawler.testsite.server import SiteState, serve
 from tests.crawling import article_requests, articles, crawl, explain, runs, versions
 from tests.small_site import CATEGORIES, SmallSite, body
@@ -135,7 +135,7 @@ def _plan(mode, **options):
         ),
         4: Sighting(4, f"{base}/ky-hop/d-4.html", gone_at="2024-07-12T00:00:00+00:00"),
     }
-    return CrawlPlan(mode, known, **options)
+    return CrawlPlan(mode, Sightings(known.values()), **options)
 
 
 def test_incremental_paging_stops_at_a_page_of_archived_articles(site):
