@@ -246,7 +246,9 @@ def reextract(warc_dir: Path, db: Path, site: str | None) -> None:
     from hdnd_crawler.reextract import reextract as replay
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("hdnd_crawler.reextract").setLevel(logging.INFO)
+    # Runs as they are replayed, and the closing merge of the search index (a pause of seconds).
+    for name in ("hdnd_crawler.reextract", "hdnd_crawler.archive"):
+        logging.getLogger(name).setLevel(logging.INFO)
     settings = Settings()
     settings.setmodule("hdnd_crawler.settings", priority="project")
     settings.set("ARCHIVE_DB", str(db), priority="cmdline")
