@@ -20,10 +20,10 @@ from pathlib import Path
 import trafilatura
 
 from benchmarks.measure import REPO
-from hdnd_crawler.extract.article import parse_article
-from hdnd_crawler.sites import Site, get_site
-from hdnd_crawler.testsite.generate import GeneratedSite, generate_site
-from hdnd_crawler.testsite.server import ARTICLE_PATH
+from devtools.testsite.generate import GeneratedSite, generate_site
+from devtools.testsite.server import ARTICLE_PATH
+from hdnd_crawler.extract.nukeviet.article import parse_article
+from hdnd_crawler.sites.registry import Site, get_site
 
 FIXTURES = REPO / "tests" / "fixtures" / "hdnd"
 WARMUP = 20
@@ -105,7 +105,7 @@ def quality(site: Site, generated: list[Page]) -> Quality:
     """The quality gate's scores on the fixtures; exact body matches on the generated pages."""
     scores = []
     if (FIXTURES / "expected").is_dir():
-        from hdnd_crawler.evaluation import evaluate
+        from devtools.evaluation import evaluate
 
         scores = evaluate(FIXTURES, site)
     exact = sum(parse_article(p.body, p.url, site).body_text == p.expected_text for p in generated)

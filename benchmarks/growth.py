@@ -21,7 +21,7 @@ from benchmarks.measure import (
     size_of,
     warc_present,
 )
-from hdnd_crawler.testsite.generate import generate_site
+from devtools.testsite.generate import generate_site
 
 # An incremental run takes a few seconds: the machine's noise is a large part of one. The runs
 # do the same work, so the least CPU time of several is the run's own cost.

@@ -115,7 +115,7 @@ def served(root: Path) -> Iterator[Server]:
 
 
 def warc_present() -> bool:
-    from hdnd_crawler import settings
+    from hdnd_crawler.crawl import settings
 
     return hasattr(settings, "WARC_ENABLED")
 
@@ -177,7 +177,7 @@ def archive_files(db: Path) -> list[Path]:
 
 def archived_count(db: Path) -> int:
     """Articles in the archive at ``db``."""
-    from hdnd_crawler.archive import Archive
+    from hdnd_crawler.archive.store import Archive
 
     archive = Archive(db)
     try:

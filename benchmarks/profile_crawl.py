@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.extraction import print_profile
 from benchmarks.measure import FAST_CRAWL, PYTHON, check, run, served
-from hdnd_crawler.testsite.generate import generate_site
+from devtools.testsite.generate import generate_site
 
 
 def main() -> None:

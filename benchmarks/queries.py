@@ -87,7 +87,7 @@ class Latency:
 
 def search_present() -> bool:
     try:
-        from hdnd_crawler import search  # noqa: F401
+        from hdnd_crawler.archive import search  # noqa: F401
     except ImportError:
         return False
     return True
@@ -123,7 +123,7 @@ def _timed(name: str, queries: list[str], call: Callable[[str], int]) -> Latency
 
 def measure_search(db: Path) -> list[Latency]:
     """The project's search function on a read-only connection to ``db``."""
-    from hdnd_crawler.search import register_functions, search
+    from hdnd_crawler.archive.search import register_functions, search
 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -224,7 +224,7 @@ def measure_datasette(db: Path, work: Path) -> list[Latency]:
             return _get(conn, f"/{database}/articles").count(b"<tr")
 
         def changed(call: Callable[[str], int]) -> Callable[[str], int]:
-            # Facet counts are kept until the archive file changes (hdnd_crawler/facets.py):
+            # Facet counts are kept until the archive file changes (hdnd_crawler/browse/facets.py):
             # touching it first times the request as the first one after a crawl wrote.
             def call_after_change(query: str) -> int:
                 os.utime(db)

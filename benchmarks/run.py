@@ -24,8 +24,8 @@ from pathlib import Path
 
 from benchmarks import extraction, growth, queries, throughput
 from benchmarks.measure import PYTHON, REPO, warc_present
-from hdnd_crawler.sites import get_site
-from hdnd_crawler.testsite.generate import generate_site
+from devtools.testsite.generate import generate_site
+from hdnd_crawler.sites.registry import get_site
 
 SECTIONS = ("extraction", "throughput", "growth", "queries")
 NA = "n/a (feature not present)"

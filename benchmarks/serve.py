@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from hdnd_crawler.testsite.server import SiteState, serve
+from devtools.testsite.server import SiteState, serve
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from hdnd_crawler.archive import Archive
+from hdnd_crawler.archive.store import Archive
 
 logger = logging.getLogger(__name__)
 

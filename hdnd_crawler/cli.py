@@ -80,10 +80,10 @@ def crawl(
         hdnd-crawler crawl --full           # weekly: everything, and withdrawn articles
         hdnd-crawler crawl --db /srv/hdnd/hdnd.db --set LOG_FILE=/var/log/hdnd/crawl.log
     """
-    from hdnd_crawler.health import EXIT_LOCKED
-    from hdnd_crawler.lock import LockHeld
-    from hdnd_crawler.runner import project_settings, run
-    from hdnd_crawler.sites import SiteConfigError
+    from hdnd_crawler.crawl.health import EXIT_LOCKED
+    from hdnd_crawler.runs.lock import LockHeld
+    from hdnd_crawler.runs.runner import project_settings, run
+    from hdnd_crawler.sites.registry import SiteConfigError
 
     values = dict(_setting(v) for v in overrides)
     if db is not None:
@@ -138,8 +138,8 @@ def search(query: str, db: Path, limit: int, order: str) -> None:
         hdnd-crawler search '"ky hop" "ngan sach"' --limit 5
         hdnd-crawler search "thac Ban Gioc" --order relevance
     """
-    from hdnd_crawler.archive import Archive
-    from hdnd_crawler.search import search as find
+    from hdnd_crawler.archive.search import search as find
+    from hdnd_crawler.archive.store import Archive
 
     archive = Archive(db)
     try:
@@ -191,8 +191,8 @@ def export(fmt: str, since, site: str | None, db: Path, output: Path) -> None:
         hdnd-crawler export --format jsonl > hdnd.jsonl
         hdnd-crawler export --format csv --since 2024-01-01 -o hdnd-2024.csv
     """
-    from hdnd_crawler.archive import Archive
-    from hdnd_crawler.export import export as write
+    from hdnd_crawler.archive.export import export as write
+    from hdnd_crawler.archive.store import Archive
 
     day = since.strftime("%Y-%m-%d") if since else None
     to_stdout = str(output) == "-"
@@ -242,15 +242,15 @@ def reextract(warc_dir: Path, db: Path, site: str | None) -> None:
     """
     from scrapy.settings import Settings
 
-    from hdnd_crawler.reextract import ReextractError
-    from hdnd_crawler.reextract import reextract as replay
+    from hdnd_crawler.runs.reextract import ReextractError
+    from hdnd_crawler.runs.reextract import reextract as replay
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # Runs as they are replayed, and the closing merge of the search index (a pause of seconds).
-    for name in ("hdnd_crawler.reextract", "hdnd_crawler.archive"):
+    for name in ("hdnd_crawler.runs.reextract", "hdnd_crawler.archive.store"):
         logging.getLogger(name).setLevel(logging.INFO)
     settings = Settings()
-    settings.setmodule("hdnd_crawler.settings", priority="project")
+    settings.setmodule("hdnd_crawler.crawl.settings", priority="project")
     settings.set("ARCHIVE_DB", str(db), priority="cmdline")
     try:
         totals = replay(warc_dir, settings, site)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from hdnd_crawler.archive import Archive
-from hdnd_crawler.sites import Site, get_site
-from hdnd_crawler.testsite.server import SiteState, serve
+from devtools.testsite.server import SiteState, serve
+from hdnd_crawler.archive.store import Archive
+from hdnd_crawler.sites.registry import Site, get_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SITE_ROOT = FIXTURES / "hdnd" / "site"

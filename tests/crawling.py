@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hdnd_crawler.archive import Archive
+from hdnd_crawler.archive.store import Archive
 from tests.conftest import REPO, TEST_CRAWL_SETTINGS
 
 

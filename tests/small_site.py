@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from hdnd_crawler.testsite import render
-from hdnd_crawler.testsite.render import VN_TZ, ArticlePage, Category, ListingEntry
+from devtools.testsite import render
+from devtools.testsite.render import VN_TZ, ArticlePage, Category, ListingEntry
 
 CATEGORIES = [
     Category("hoat-dong-hdnd", "Hoạt động HĐND"),

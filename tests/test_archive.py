@@ -1,9 +1,9 @@
 import json
 from collections import Counter
 
-from hdnd_crawler import archive as archive_module
-from hdnd_crawler.archive import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS, MIGRATIONS, Archive
-from hdnd_crawler.items import Article
+from hdnd_crawler.archive.store import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS, MIGRATIONS, Archive
+from hdnd_crawler.archive import store as archive_module
+from hdnd_crawler.records import Article
 
 
 def make_article(**changes) -> Article:

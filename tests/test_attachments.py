@@ -8,7 +8,9 @@ import logging
 
 import pytest
 
-from hdnd_crawler.archive import Archive
+from devtools.testsite.server import Reply, SiteState, serve
+from hdnd_crawler.archive.search import search
+from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.attachments import (
     DOCX,
     PDF,
@@ -17,8 +19,6 @@ from hdnd_crawler.attachments import (
     media_type_of,
     store,
 )
-from hdnd_crawler.search import search
-from hdnd_crawler.testsite.server import Reply, SiteState, serve
 from tests.conftest import SITE_ROOT, run_crawl
 
 DOWNLOADS = json.loads((SITE_ROOT / "_downloads.json").read_text("utf-8"))

@@ -9,7 +9,9 @@ import unicodedata
 import pytest
 from itemadapter import ItemAdapter  # noqa: F401 - the pipelines' own item access
 
-from hdnd_crawler.extract.article import parse_article
+from devtools.testsite.faults import LAYOUT_CHANGES
+from devtools.testsite.generate import generate_site
+from devtools.testsite.server import SiteState, serve
 from hdnd_crawler.extract.checks import (
     EmptyPage,
     IncompletePage,
@@ -17,9 +19,7 @@ from hdnd_crawler.extract.checks import (
     check_complete,
     layout_misses,
 )
-from hdnd_crawler.testsite.faults import LAYOUT_CHANGES
-from hdnd_crawler.testsite.generate import generate_site
-from hdnd_crawler.testsite.server import SiteState, serve
+from hdnd_crawler.extract.nukeviet.article import parse_article
 from tests.conftest import BASE_URL, FIXTURES, SITE_ROOT
 from tests.crawling import articles, crawl, explain, runs, versions
 

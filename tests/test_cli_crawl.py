@@ -9,10 +9,10 @@ import subprocess
 
 from click.testing import CliRunner
 
+from devtools.testsite.server import SiteState, serve
 from hdnd_crawler.cli import cli
-from hdnd_crawler.health import EXIT_MEANINGS, judge
-from hdnd_crawler.lock import exclusive, lock_path
-from hdnd_crawler.testsite.server import SiteState, serve
+from hdnd_crawler.crawl.health import EXIT_MEANINGS, judge
+from hdnd_crawler.runs.lock import exclusive, lock_path
 from tests.crawling import crawl, crawl_command, environment, explain, runs
 from tests.small_site import SmallSite
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from hdnd_crawler.archive import Archive
-from hdnd_crawler.evaluation import leaked_boilerplate, token_f1
-from hdnd_crawler.testsite.server import SiteState, serve
+from devtools.evaluation import leaked_boilerplate, token_f1
+from devtools.testsite.server import SiteState, serve
+from hdnd_crawler.archive.store import Archive
 from tests.conftest import EXPECTED, SITE_ROOT, expected_articles, run_crawl
 
 FIELDS = (

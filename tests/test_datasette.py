@@ -24,12 +24,12 @@ import yaml
 from bs4 import BeautifulSoup
 from datasette.utils import to_css_class
 
-from hdnd_crawler.archive import Archive
-from hdnd_crawler.datasette_plugin import table_rows
-from hdnd_crawler.items import Article
-from hdnd_crawler.search import SEARCH_SQL
-from hdnd_crawler.testsite.server import SiteState, serve
-from hdnd_crawler.textfold import fold
+from devtools.testsite.server import SiteState, serve
+from hdnd_crawler.archive.search import SEARCH_SQL
+from hdnd_crawler.archive.store import Archive
+from hdnd_crawler.archive.textfold import fold
+from hdnd_crawler.browse.plugin import table_rows
+from hdnd_crawler.records import Article
 from tests.conftest import REPO, SITE_ROOT, run_crawl
 
 CHROMIUM = Path("/usr/bin/chromium")

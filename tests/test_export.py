@@ -14,9 +14,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from hdnd_crawler.archive.export import export
 from hdnd_crawler.cli import cli
-from hdnd_crawler.export import export
-from hdnd_crawler.items import Article
+from hdnd_crawler.records import Article
 from tests.conftest import REPO
 
 

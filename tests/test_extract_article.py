@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from hdnd_crawler.extract.article import parse_article
-from hdnd_crawler.sites import get_site
+from hdnd_crawler.extract.nukeviet.article import parse_article
+from hdnd_crawler.sites.registry import get_site
 from tests.conftest import FIXTURES, expected_articles, file_response, fixture_path
 
 PAGES = FIXTURES / "pages"

@@ -3,7 +3,7 @@
 import json
 
 from hdnd_crawler.extract import urls
-from hdnd_crawler.extract.listing import parse_feed, parse_listing, parse_sitemap
+from hdnd_crawler.extract.nukeviet.listing import parse_feed, parse_listing, parse_sitemap
 from tests.conftest import BASE_URL, FIXTURES, SITE_ROOT, expected_articles
 
 CATEGORY_URLS = {

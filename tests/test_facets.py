@@ -10,9 +10,9 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from hdnd_crawler.archive import FACET_COUNTS, Archive
-from hdnd_crawler.facets import file_state
-from hdnd_crawler.items import Article
+from hdnd_crawler.archive.store import FACET_COUNTS, Archive
+from hdnd_crawler.browse.facets import file_state
+from hdnd_crawler.records import Article
 from tests.conftest import REPO
 
 METADATA = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))

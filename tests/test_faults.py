@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from hdnd_crawler.testsite.faults import Fault, FaultySite, articles, paths
-from hdnd_crawler.testsite.generate import generate_site
-from hdnd_crawler.testsite.server import SiteState, serve
+from devtools.testsite.faults import Fault, FaultySite, articles, paths
+from devtools.testsite.generate import generate_site
+from devtools.testsite.server import SiteState, serve
 from tests.crawling import articles as archived
 from tests.crawling import crawl, explain, runs, versions
 

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from hdnd_crawler.archive import Archive
-from hdnd_crawler.testsite.generate import generate_site
-from hdnd_crawler.testsite.render import page_window
-from hdnd_crawler.testsite.server import SiteState, serve
+from devtools.testsite.generate import generate_site
+from devtools.testsite.render import page_window
+from devtools.testsite.server import SiteState, serve
+from hdnd_crawler.archive.store import Archive
 from tests.conftest import run_crawl
 
 ARTICLES = 60

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hdnd_crawler.plan import CrawlPlan, Sighting, Sightings, redirects_to_itself
-from hdnd_crawler.sites import get_site
-from hdnd_crawler.testsite.server import SiteState, redirect, serve
+from devtools.testsite.server import SiteState, redirect, serve
+from hdnd_crawler.crawl.plan import CrawlPlan, Sighting, Sightings, redirects_to_itself
+from hdnd_crawler.sites.registry import get_site
 from tests.crawling import articles, crawl, explain, runs
 from tests.small_site import SmallSite
 

@@ -8,15 +8,15 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from hdnd_crawler.items import Article, CategoryMembership
+from hdnd_crawler.archive.search import search
+from hdnd_crawler.crawl.spiders.nukeviet import NukeVietSpider
 from hdnd_crawler.pipelines import (
     DeduplicatePipeline,
     NormalizePipeline,
     StorePipeline,
     ValidatePipeline,
 )
-from hdnd_crawler.search import search
-from hdnd_crawler.spiders.nukeviet import NukeVietSpider
+from hdnd_crawler.records import Article, CategoryMembership
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from hdnd_crawler import __version__
-from hdnd_crawler.middlewares import BackoffRetryMiddleware
-from hdnd_crawler.spiders.nukeviet import NukeVietSpider
+from hdnd_crawler.crawl.middlewares.retry import BackoffRetryMiddleware
+from hdnd_crawler.crawl.spiders.nukeviet import NukeVietSpider
 
 
 def project_settings(**overrides) -> Settings:

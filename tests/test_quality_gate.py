@@ -2,8 +2,8 @@
 
 import pytest
 
-from hdnd_crawler.evaluation import evaluate
-from hdnd_crawler.sites import get_site
+from devtools.evaluation import evaluate
+from hdnd_crawler.sites.registry import get_site
 from tests.conftest import FIXTURES
 
 MIN_F1 = 0.99

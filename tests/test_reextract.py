@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from scrapy.settings import Settings
 
-from hdnd_crawler import items
-from hdnd_crawler.archive import Archive
+from devtools.testsite.server import SiteState, serve
+from hdnd_crawler import records as items
+from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.cli import cli
-from hdnd_crawler.reextract import ReextractError, reextract
-from hdnd_crawler.spiders import nukeviet
-from hdnd_crawler.testsite.server import SiteState, serve
+from hdnd_crawler.crawl.spiders import nukeviet
+from hdnd_crawler.runs.reextract import ReextractError, reextract
 from tests.conftest import SITE_ROOT, run_crawl
 
 EDITED = "/tin-tuc/cao-bang-to-chuc-le-ky-niem-70-nam-chien-thang-dien-bien-phu-624.html"
@@ -40,7 +40,7 @@ def crawled(tmp_path_factory) -> Path:
 
 def settings_for(db: Path) -> Settings:
     settings = Settings()
-    settings.setmodule("hdnd_crawler.settings", priority="project")
+    settings.setmodule("hdnd_crawler.crawl.settings", priority="project")
     settings.set("ARCHIVE_DB", str(db), priority="cmdline")
     return settings
 

@@ -6,9 +6,9 @@ import sqlite3
 import subprocess
 import time
 
-from hdnd_crawler.testsite.faults import Fault, FaultySite, articles
-from hdnd_crawler.testsite.generate import generate_site
-from hdnd_crawler.testsite.server import ARTICLE_PATH, SiteState, serve
+from devtools.testsite.faults import Fault, FaultySite, articles
+from devtools.testsite.generate import generate_site
+from devtools.testsite.server import ARTICLE_PATH, SiteState, serve
 from tests.crawling import article_requests, crawl, crawl_command, environment, explain, runs
 from tests.crawling import articles as archived
 

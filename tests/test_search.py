@@ -8,12 +8,18 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from hdnd_crawler import archive as archive_module
-from hdnd_crawler.archive import MIGRATIONS, Archive
+from hdnd_crawler.archive.search import (
+    SEARCH_SQL,
+    match_expression,
+    register_functions,
+    search,
+    snippet,
+)
+from hdnd_crawler.archive.store import MIGRATIONS, Archive
+from hdnd_crawler.archive import store as archive_module
+from hdnd_crawler.archive.textfold import fold
 from hdnd_crawler.cli import cli
-from hdnd_crawler.items import Article
-from hdnd_crawler.search import SEARCH_SQL, match_expression, register_functions, search, snippet
-from hdnd_crawler.textfold import fold
+from hdnd_crawler.records import Article
 
 
 def article(article_id: int, title: str, body: str, summary: str = "", **more) -> Article:

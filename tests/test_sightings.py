@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from hdnd_crawler.plan import CrawlPlan
+from hdnd_crawler.crawl.plan import CrawlPlan
 from tests.test_archive import make_article
 
 NOW = datetime.fromisoformat("2024-07-16T00:00:00+07:00")

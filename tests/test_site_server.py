@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hdnd_crawler.testsite.server import SiteState, answer
+from devtools.testsite.server import SiteState, answer
 
 OLD = "/ky-hop/ten-cu-7.html"
 NEW = "/ky-hop/ten-moi-7.html"

@@ -1,7 +1,7 @@
 import pytest
 
 from hdnd_crawler.extract import urls
-from hdnd_crawler.sites import get_site
+from hdnd_crawler.sites.registry import get_site
 
 CANONICAL = "http://hdnd.caobang.gov.vn/hoat-dong-hdnd/ky-hop-thu-20-123.html"
 

@@ -12,9 +12,9 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from warcio.archiveiterator import ArchiveIterator
 
-from hdnd_crawler.archive import Archive
-from hdnd_crawler.testsite.server import Reply, SiteState, serve
-from hdnd_crawler.warc import WarcFiles, read_captures, warc_files
+from devtools.testsite.server import Reply, SiteState, serve
+from hdnd_crawler.archive.store import Archive
+from hdnd_crawler.crawl.warc import WarcFiles, read_captures, warc_files
 from tests.conftest import SITE_ROOT, run_crawl
 
 MOVED = "/tin-tuc/cao-bang-to-chuc-le-ky-niem-70-nam-chien-thang-dien-bien-phu-624.html"

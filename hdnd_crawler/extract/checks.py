@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hdnd_crawler.extract.html import PageError, looks_binary, parse_html, select_one
-from hdnd_crawler.sites import Site
+from hdnd_crawler.sites.registry import Site
 
 # NukeViet pages end with </html>; only a few bytes (whitespace, a cron pixel) may follow it.
 TAIL = 4096

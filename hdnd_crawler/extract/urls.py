@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
-from hdnd_crawler.sites import Site
+from hdnd_crawler.sites.registry import Site
 
 # Query parameters that carry no identity: campaign tags and click ids added by referrers.
 TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "zarsrc", "_ga", "mc_")

@@ -27,10 +27,10 @@ from scrapy.responsetypes import responsetypes
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 
-from hdnd_crawler.archive import Archive
+from hdnd_crawler.archive.store import Archive
+from hdnd_crawler.crawl.spiders.nukeviet import NukeVietSpider
+from hdnd_crawler.crawl.warc import Capture, read_captures, warc_files
 from hdnd_crawler.extract import urls
-from hdnd_crawler.spiders.nukeviet import NukeVietSpider
-from hdnd_crawler.warc import Capture, read_captures, warc_files
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from hdnd_crawler.items import content_hash
-from hdnd_crawler.plan import Sighting, Sightings
-from hdnd_crawler.textfold import fold
+from hdnd_crawler.archive.textfold import fold
+from hdnd_crawler.crawl.plan import Sighting, Sightings
+from hdnd_crawler.records import content_hash
 
 Outcome = Literal["new", "updated", "unchanged"]
 logger = logging.getLogger(__name__)
@@ -273,7 +273,7 @@ _FACET_SOURCES = {"published_year": "published_at"}
 
 
 def _facet_elements(ref: str, column: str) -> str:
-    # A list that is not JSON counts nothing, as in hdnd_crawler.facets.ListFacet.
+    # A list that is not JSON counts nothing, as in hdnd_crawler.browse.facets.ListFacet.
     return (
         f"json_each(case when json_valid({ref}.{column}) then {ref}.{column} else '[]' end)"
         " where value is not null"

@@ -16,9 +16,9 @@ from datasette import hookimpl
 from datasette.facets import Facet
 from datasette.utils import to_css_class, urlsafe_components
 
-from hdnd_crawler.facets import COUNTED_FACETS
-from hdnd_crawler.search import MARK_END, MARK_START, register_functions
-from hdnd_crawler.sites import SiteConfigError, get_site
+from hdnd_crawler.archive.search import MARK_END, MARK_START, register_functions
+from hdnd_crawler.browse.facets import COUNTED_FACETS
+from hdnd_crawler.sites.registry import SiteConfigError, get_site
 
 # Editor HTML shown only cleaned: no scripts, styles or handlers, and no images either, so that
 # reading the archive never fetches from the site (the images column lists them).

@@ -4,8 +4,8 @@
 too; a download that failed as a request and a note of why) to
 ``WARC_DIR/<run start>-<pid>-<n>.warc.gz``, one gzip member per record, flushed as written,
 so a killed crawl leaves readable files. The response's request learns where its capture is:
-``meta["capture"]``, the :data:`~hdnd_crawler.archive.CAPTURE_FIELDS` stored with what was read
-from it. :func:`read_captures` reads the files back for re-extraction.
+``meta["capture"]``, the :data:`~hdnd_crawler.archive.store.CAPTURE_FIELDS` stored with what
+was read from it. :func:`read_captures` reads the files back for re-extraction.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The NukeViet news spider: home → categories → every listing page → every article.
 
 Sitemaps and RSS feeds are read as cross-checks; an article found only there is fetched too.
-What to fetch of that is :mod:`hdnd_crawler.plan`'s call (``-a mode=full|incremental``): an
+What to fetch of that is :mod:`hdnd_crawler.crawl.plan`'s call (``-a mode=full|incremental``): an
 incremental run reads no feed or sitemap and stops paging where the archive is up to date; a
 full run ends by re-checking archived articles that no page linked to (withdrawn ones).
 """
@@ -22,18 +22,18 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from hdnd_crawler import __version__
-from hdnd_crawler.archive import Archive
+from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.attachments import attachment_file
+from hdnd_crawler.crawl.failures import failure_kind
+from hdnd_crawler.crawl.identity import user_agent
+from hdnd_crawler.crawl.plan import MODES, CrawlPlan, Withdrawal, redirects_to_itself
 from hdnd_crawler.extract import urls
-from hdnd_crawler.extract.article import parse_article
 from hdnd_crawler.extract.checks import IncompletePage, check_complete, layout_misses
 from hdnd_crawler.extract.html import PageError
-from hdnd_crawler.extract.listing import Listing, parse_feed, parse_listing, parse_sitemap
-from hdnd_crawler.failures import failure_kind
-from hdnd_crawler.identity import user_agent
-from hdnd_crawler.items import Article, CategoryMembership
-from hdnd_crawler.plan import MODES, CrawlPlan, Withdrawal, redirects_to_itself
-from hdnd_crawler.sites import get_site
+from hdnd_crawler.extract.nukeviet.article import parse_article
+from hdnd_crawler.extract.nukeviet.listing import Listing, parse_feed, parse_listing, parse_sitemap
+from hdnd_crawler.records import Article, CategoryMembership
+from hdnd_crawler.sites.registry import get_site
 
 # A re-check sees redirects and "not found" itself: they are its answer, not errors.
 RECHECK_META = {

@@ -1,4 +1,4 @@
-"""One article page → an :class:`~hdnd_crawler.items.Article`. One ``_parse_<field>`` per field."""
+"""One article page → an :class:`~hdnd_crawler.records.Article`; one ``_parse_<field>`` a field."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from hdnd_crawler.extract.html import (
     text_of,
     within,
 )
-from hdnd_crawler.items import Article
-from hdnd_crawler.sites import Site
+from hdnd_crawler.records import Article
+from hdnd_crawler.sites.registry import Site
 
 Resolver = Callable[[str | None], str | None]
 

@@ -8,7 +8,7 @@ from lxml import etree
 
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.html import clean_text, parse_html, select, text_of
-from hdnd_crawler.sites import Site
+from hdnd_crawler.sites.registry import Site
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Extraction quality as data: expected body text beside each saved page, scored by token F1.
 
-``python -m hdnd_crawler.evaluation tests/fixtures/hdnd`` prints the per-article scores, and bare
+``python -m devtools.evaluation tests/fixtures/hdnd`` prints the per-article scores, and bare
 ``trafilatura.extract`` on the whole page as the baseline; the test suite gates on the same scores.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import trafilatura
 
-from hdnd_crawler.extract.article import parse_article
-from hdnd_crawler.sites import Site, get_site
+from hdnd_crawler.extract.nukeviet.article import parse_article
+from hdnd_crawler.sites.registry import Site, get_site
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

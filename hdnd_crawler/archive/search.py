@@ -1,6 +1,6 @@
 """Vietnamese full-text search over the archive: what a typed query means, order, snippets.
 
-The index (``articles_fts``, kept by :mod:`hdnd_crawler.archive`) holds every text folded, so
+The index (``articles_fts``, kept by :mod:`hdnd_crawler.archive.store`) holds every text folded, so
 a query folded alike matches whether it was typed with diacritics or not. What the search box
 adds is phrases: Datasette's own ``escape_fts`` turns "hoi dong nhan dan" into four separate
 words; :func:`match_expression` replaces it (same SQL name), keeps them together, and folds
@@ -15,8 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from hdnd_crawler.archive import SEARCH_COLUMNS
-from hdnd_crawler.textfold import fold
+from hdnd_crawler.archive.store import SEARCH_COLUMNS
+from hdnd_crawler.archive.textfold import fold
 
 HIT_START, HIT_END = "\x02", "\x03"
 MARK_START, MARK_END = "<mark>", "</mark>"

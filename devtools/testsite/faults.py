@@ -14,7 +14,7 @@ from itertools import count
 from typing import Literal
 from urllib.parse import urlsplit
 
-from hdnd_crawler.testsite.server import ARTICLE_PATH, Reply, SiteState, answer
+from devtools.testsite.server import ARTICLE_PATH, Reply, SiteState, answer
 
 # Fewer than the crawler's retries, so the "20 % unavailable" server is always got through.
 MAX_REFUSALS_PER_PATH = 2

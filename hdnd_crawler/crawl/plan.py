@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import Literal, NamedTuple
 
 from hdnd_crawler.extract import urls
-from hdnd_crawler.extract.listing import Listing
-from hdnd_crawler.sites import Site
+from hdnd_crawler.extract.nukeviet.listing import Listing
+from hdnd_crawler.sites.registry import Site
 
 Mode = Literal["full", "incremental"]
 MODES: tuple[Mode, ...] = ("full", "incremental")
@@ -49,7 +49,7 @@ def _current(seen: Sighting | None) -> bool:
 class Sightings:
     """A site's archived articles, held in memory: a full run meets every one of them.
 
-    :class:`hdnd_crawler.archive.ArchivedSightings` reads them from the archive as asked
+    :class:`hdnd_crawler.archive.store.ArchivedSightings` reads them from the archive as asked
     instead, for incremental runs, which ask after a few.
     """
 

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 
-from hdnd_crawler.testsite import render
-from hdnd_crawler.testsite.render import (
+from devtools.testsite import render
+from devtools.testsite.render import (
     VN_TZ,
     ArticlePage,
     Attachment,

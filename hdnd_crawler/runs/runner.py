@@ -22,12 +22,12 @@ from scrapy.settings import Settings
 from scrapy.utils.log import configure_logging
 from scrapy.utils.project import get_project_settings
 
-from hdnd_crawler.archive import UNFINISHED_RUN, Archive, utc_now
-from hdnd_crawler.health import EXIT_FAILED, Verdict, judge
-from hdnd_crawler.lock import exclusive, lock_path
-from hdnd_crawler.plan import Mode
-from hdnd_crawler.sites import get_site
-from hdnd_crawler.spiders.nukeviet import NukeVietSpider
+from hdnd_crawler.archive.store import UNFINISHED_RUN, Archive, utc_now
+from hdnd_crawler.crawl.health import EXIT_FAILED, Verdict, judge
+from hdnd_crawler.crawl.plan import Mode
+from hdnd_crawler.crawl.spiders.nukeviet import NukeVietSpider
+from hdnd_crawler.runs.lock import exclusive, lock_path
+from hdnd_crawler.sites.registry import get_site
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class RunResult:
 
 def project_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     """The project's settings, wherever the command runs from (cron starts in $HOME)."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "hdnd_crawler.settings")
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "hdnd_crawler.crawl.settings")
     settings = get_project_settings()
     settings.setdict(dict(overrides or {}), priority="cmdline")
     return settings
@@ -86,8 +86,8 @@ def run(
 ) -> RunResult:
     """Crawl ``site`` once into the archive named by ``ARCHIVE_DB``.
 
-    Raises :class:`~hdnd_crawler.lock.LockHeld` when another run holds the archive, and
-    :class:`~hdnd_crawler.sites.SiteConfigError` for an unknown site or a bad ``base_url``.
+    Raises :class:`~hdnd_crawler.runs.lock.LockHeld` when another run holds the archive, and
+    :class:`~hdnd_crawler.sites.registry.SiteConfigError` for an unknown site or a bad ``base_url``.
     """
     settings = settings or project_settings()
     get_site(site, base_url)
@@ -125,7 +125,7 @@ def _crawl(run: _Run, settings: Settings, progress: bool) -> RunResult:
     if progress:
         settings.set(
             "EXTENSIONS",
-            {**settings.getdict("EXTENSIONS"), "hdnd_crawler.progress.ProgressLine": 0},
+            {**settings.getdict("EXTENSIONS"), "hdnd_crawler.crawl.progress.ProgressLine": 0},
         )
     started = time.monotonic()
     stats: dict[str, Any] = {}

@@ -1,11 +1,11 @@
 """Scrapy settings: polite by default. Everything here can be overridden with ``-s NAME=value``."""
 
 from hdnd_crawler import __version__
-from hdnd_crawler.identity import user_agent
+from hdnd_crawler.crawl.identity import user_agent
 
 BOT_NAME = "hdnd_crawler"
-SPIDER_MODULES = ["hdnd_crawler.spiders"]
-NEWSPIDER_MODULE = "hdnd_crawler.spiders"
+SPIDER_MODULES = ["hdnd_crawler.crawl.spiders"]
+NEWSPIDER_MODULE = "hdnd_crawler.crawl.spiders"
 
 # Where the archive lives; relative paths are taken from the working directory.
 ARCHIVE_DB = "archive/hdnd.db"
@@ -38,9 +38,9 @@ RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "hdnd_crawler.middlewares.BackoffRetryMiddleware": 550,
+    "hdnd_crawler.crawl.middlewares.retry.BackoffRetryMiddleware": 550,
     # Nearest the network: sees every response as received, before redirects and retries.
-    "hdnd_crawler.warc.WarcMiddleware": 950,
+    "hdnd_crawler.crawl.warc.WarcMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {"hdnd_crawler.attachments.SkipStoredAttachments": 950}
 
@@ -58,7 +58,7 @@ ATTACHMENTS_REFETCH = False
 COOKIES_ENABLED = False  # NukeViet's session cookies only change the page's tokens.
 REDIRECT_MAX_TIMES = 5
 # A redirect loop ends as a counted failure instead of being dropped as a duplicate.
-DUPEFILTER_CLASS = "hdnd_crawler.dupefilter.RedirectsAreNotDuplicates"
+DUPEFILTER_CLASS = "hdnd_crawler.crawl.dupefilter.RedirectsAreNotDuplicates"
 
 # Incremental runs re-check articles published in the last RECHECK_DAYS for edits, each once
 # it has not been seen for RECHECK_AFTER_HOURS (so a run right after another re-checks nothing).
@@ -67,7 +67,7 @@ RECHECK_AFTER_HOURS = 20
 # A run that reads the body of fewer article pages than this share suspects a layout change.
 HEALTH_MIN_BODY_SHARE = 0.9
 # A run that wrote to the search index merges it into one b-tree when it ends
-# (hdnd_crawler.archive.Archive.merge_search_index); reextract merges once, after every run.
+# (hdnd_crawler.archive.store.Archive.merge_search_index); reextract merges once, after every run.
 SEARCH_INDEX_MERGE = True
 HTTPCACHE_ENABLED = False
 

@@ -3,7 +3,7 @@
 A facet counts one column over every row the page shows: at 50,000 articles each costs a few
 milliseconds, and the five of the article list cost more than the rest of the page. The whole
 article list reads the counts the archive keeps up to date as it is written
-(:data:`hdnd_crawler.archive.FACET_COUNTS`). Any other page counts all its facets, of every
+(:data:`hdnd_crawler.archive.store.FACET_COUNTS`). Any other page counts all its facets, of every
 type here, in one query over its rows, which can cost more to find than to count (a search
 runs its match again for every query), and keeps what it counted: the archive changes when a
 crawl writes to it, a few times a day, and between two writes the same page gives the same
@@ -23,7 +23,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-from hdnd_crawler.archive import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS
+from hdnd_crawler.archive.store import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS
 
 CACHED_QUERIES = 512
 _counts: OrderedDict[tuple, list[tuple]] = OrderedDict()

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from hdnd_crawler.archive import Archive
+from hdnd_crawler.archive.store import Archive
 
 FORMATS = ("jsonl", "csv")
 
