@@ -18,7 +18,6 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -31,6 +30,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from hdnd_crawler.archive.store import Archive
+from hdnd_crawler.records import AttachmentFile
 
 logger = logging.getLogger(__name__)
 
@@ -49,24 +49,6 @@ EXTENSIONS = {
     "application/zip": ".zip",
 }
 _SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
-
-
-@dataclass
-class AttachmentFile:
-    """A file downloaded from an article's attachment link, and what became of it."""
-
-    site: str
-    article_id: int
-    url: str  # the canonical link, as the article names it
-    file_name: str
-    media_type: str
-    body: bytes = field(repr=False)
-    capture: dict[str, Any] = field(default_factory=dict)
-    # Set when stored: content address, size, path under FILES_DIR, text read from it.
-    sha256: str = ""
-    bytes: int = 0
-    path: str = ""
-    text: str | None = None
 
 
 def files_dir(settings: Any) -> Path:

@@ -13,10 +13,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from hdnd_crawler.archive.store import Archive
-from hdnd_crawler.attachments import AttachmentFile, files_dir, keep
-from hdnd_crawler.crawl.plan import Withdrawal
+from hdnd_crawler.attachments import files_dir, keep
 from hdnd_crawler.extract.urls import canonical_url
-from hdnd_crawler.records import Article, CategoryMembership
+from hdnd_crawler.records import Article, AttachmentFile, CategoryMembership, Withdrawal
 
 logger = logging.getLogger(__name__)
 

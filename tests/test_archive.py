@@ -1,8 +1,8 @@
 import json
 from collections import Counter
 
-from hdnd_crawler.archive.store import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS, MIGRATIONS, Archive
 from hdnd_crawler.archive import store as archive_module
+from hdnd_crawler.archive.store import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS, MIGRATIONS, Archive
 from hdnd_crawler.records import Article
 
 

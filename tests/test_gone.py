@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from devtools.testsite.server import SiteState, redirect, serve
-from hdnd_crawler.crawl.plan import CrawlPlan, Sighting, Sightings, redirects_to_itself
+from hdnd_crawler.crawl.plan import CrawlPlan, redirects_to_itself
+from hdnd_crawler.records import Sighting, Sightings
 from hdnd_crawler.sites.registry import get_site
 from tests.crawling import articles, crawl, explain, runs
 from tests.small_site import SmallSite

@@ -8,6 +8,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
+from hdnd_crawler.archive import store as archive_module
 from hdnd_crawler.archive.search import (
     SEARCH_SQL,
     match_expression,
@@ -16,7 +17,6 @@ from hdnd_crawler.archive.search import (
     snippet,
 )
 from hdnd_crawler.archive.store import MIGRATIONS, Archive
-from hdnd_crawler.archive import store as archive_module
 from hdnd_crawler.archive.textfold import fold
 from hdnd_crawler.cli import cli
 from hdnd_crawler.records import Article

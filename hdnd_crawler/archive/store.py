@@ -16,8 +16,7 @@ from typing import Any, Literal
 import sqlite_utils
 
 from hdnd_crawler.archive.textfold import fold
-from hdnd_crawler.crawl.plan import Sighting, Sightings
-from hdnd_crawler.records import content_hash
+from hdnd_crawler.records import Sighting, Sightings, content_hash
 
 Outcome = Literal["new", "updated", "unchanged"]
 logger = logging.getLogger(__name__)
@@ -381,7 +380,7 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
 _SIGHTINGS_SQL = "select article_id, url, published_at, last_seen_at, gone_at from articles"
 
 
-class ArchivedSightings(Sightings):
+class ArchivedSightings:
     """A site's sightings read from the archive when asked. An incremental run asks after the
     articles its first listing pages show and the recently published ones: a cost that does
     not grow with the archive."""
@@ -408,6 +407,10 @@ class ArchivedSightings(Sightings):
         first = int(when.timestamp()) * ROWID_SLOTS
         sql = f"{_SIGHTINGS_SQL} where rowid >= ? and +site = ?"
         return self._read(sql, [first, self._site])
+
+    def has_attachment(self, article_id: int, url: str) -> bool:
+        sql = "select 1 from attachments where site = ? and article_id = ? and url = ?"
+        return self._conn.execute(sql, [self._site, article_id, url]).fetchone() is not None
 
     def __len__(self) -> int:
         sql = "select count(*) from articles where site = ?"
@@ -651,9 +654,13 @@ class Archive:
     # --- crawl bookkeeping --------------------------------------------------------------
     def sightings(self, site: str) -> Sightings:
         """What a full crawl plans with: id, url, publication, last sighting and withdrawal of
-        every article of ``site``, read as tuples from the covering index."""
+        every article of ``site``, read as tuples from the covering index, and which
+        attachments are stored."""
         rows = self.db.conn.execute(f"{_SIGHTINGS_SQL} where site = ?", [site])
-        return Sightings(map(Sighting._make, rows))
+        files = self.db.conn.execute(
+            "select article_id, url from attachments where site = ?", [site]
+        )
+        return Sightings(map(Sighting._make, rows), map(tuple, files))
 
     def sightings_on_demand(self, site: str) -> ArchivedSightings:
         """The same, read one article at a time as an incremental crawl asks: while this

@@ -8,31 +8,17 @@ recently published articles for edits once they have not been seen for a while.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.nukeviet.listing import Listing
+from hdnd_crawler.records import Known, Sighting, Sightings
 from hdnd_crawler.sites.registry import Site
 
 Mode = Literal["full", "incremental"]
 MODES: tuple[Mode, ...] = ("full", "incremental")
-
-
-class Sighting(NamedTuple):
-    """An archived article as a crawl plans with it (times are ISO 8601 with an offset).
-
-    A tuple: a full crawl of a 50,000-article archive makes one for each before its first
-    request.
-    """
-
-    article_id: int
-    url: str
-    published_at: str | None = None
-    last_seen_at: str | None = None
-    gone_at: str | None = None
 
 
 def _time(value: str | None) -> datetime | None:
@@ -46,34 +32,10 @@ def _current(seen: Sighting | None) -> bool:
     return seen is not None and not seen.gone_at
 
 
-class Sightings:
-    """A site's archived articles, held in memory: a full run meets every one of them.
-
-    :class:`hdnd_crawler.archive.store.ArchivedSightings` reads them from the archive as asked
-    instead, for incremental runs, which ask after a few.
-    """
-
-    def __init__(self, sightings: Iterable[Sighting] = ()) -> None:
-        self._by_id = {seen.article_id: seen for seen in sightings}
-
-    def get(self, article_id: int) -> Sighting | None:
-        return self._by_id.get(article_id)
-
-    def all(self) -> Iterable[Sighting]:
-        return self._by_id.values()
-
-    def published_since(self, when: datetime) -> Iterable[Sighting]:
-        """Those published at ``when`` or later, and maybe others: callers check each."""
-        return self.all()
-
-    def __len__(self) -> int:
-        return len(self._by_id)
-
-
 @dataclass
 class CrawlPlan:
     mode: Mode
-    known: Sightings = field(default_factory=Sightings)
+    known: Known = field(default_factory=Sightings)
     now: datetime | None = None
     # A resumed full run: articles archived since this time count as done.
     resume_from: str | None = None
@@ -154,12 +116,3 @@ class CrawlPlan:
 def redirects_to_itself(location: str, article_id: int, site: Site) -> bool:
     """NukeViet moves a wrong alias to the canonical URL of the same article: not a withdrawal."""
     return urls.article_id(location, site) == article_id
-
-
-@dataclass
-class Withdrawal:
-    """A re-check found an archived article gone: ``status`` is 404, 410 or a redirect away."""
-
-    site: str
-    article_id: int
-    status: int

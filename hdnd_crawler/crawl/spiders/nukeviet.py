@@ -26,13 +26,13 @@ from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.attachments import attachment_file
 from hdnd_crawler.crawl.failures import failure_kind
 from hdnd_crawler.crawl.identity import user_agent
-from hdnd_crawler.crawl.plan import MODES, CrawlPlan, Withdrawal, redirects_to_itself
+from hdnd_crawler.crawl.plan import MODES, CrawlPlan, redirects_to_itself
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.checks import IncompletePage, check_complete, layout_misses
 from hdnd_crawler.extract.html import PageError
 from hdnd_crawler.extract.nukeviet.article import parse_article
 from hdnd_crawler.extract.nukeviet.listing import Listing, parse_feed, parse_listing, parse_sitemap
-from hdnd_crawler.records import Article, CategoryMembership
+from hdnd_crawler.records import Article, CategoryMembership, Withdrawal
 from hdnd_crawler.sites.registry import get_site
 
 # A re-check sees redirects and "not found" itself: they are its answer, not errors.
