@@ -17,19 +17,13 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import docx
 import pypdf
-from scrapy import Request, signals
-from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
-from scrapy.http import Response
 
-from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.records import AttachmentFile
 
 logger = logging.getLogger(__name__)
@@ -184,46 +178,3 @@ def keep(item: AttachmentFile, directory: Path) -> AttachmentFile:
     item.bytes = len(item.body)
     item.text = extract_text(item.body, item.media_type, item.url)
     return item
-
-
-class SkipStoredAttachments:
-    """Spider middleware: an attachment already stored for its article is not fetched again.
-
-    Attachments do not change under the same link in practice, and can be large; setting
-    ``ATTACHMENTS_REFETCH`` turns this off, so that every linked file is downloaded again.
-    """
-
-    def __init__(self, crawler: Crawler):
-        if crawler.settings.getbool("ATTACHMENTS_REFETCH"):
-            raise NotConfigured("ATTACHMENTS_REFETCH is on")
-        self.crawler = crawler
-        self.path = crawler.settings.get("ARCHIVE_DB")
-        self.archive: Archive | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SkipStoredAttachments:
-        middleware = cls(crawler)
-        crawler.signals.connect(middleware.close, signal=signals.spider_closed)
-        return middleware
-
-    def close(self) -> None:
-        if self.archive is not None:
-            self.archive.close()
-
-    def _stored(self, result: Any) -> bool:
-        about = result.meta.get("attachment") if isinstance(result, Request) else None
-        if not about:
-            return False
-        if self.archive is None:
-            self.archive = Archive(self.path)
-        if not self.archive.has_attachment(about["site"], about["article_id"], about["url"]):
-            return False
-        self.crawler.stats.inc_value("hdnd/attachments/already_stored")
-        return True
-
-    async def process_spider_output(
-        self, response: Response, result: AsyncIterator[Any]
-    ) -> AsyncIterator[Any]:
-        async for request_or_item in result:
-            if not self._stored(request_or_item):
-                yield request_or_item

@@ -31,7 +31,9 @@ def _setting(value: str) -> tuple[str, str]:
 
 
 @cli.command()
-@click.option("--site", default="hdnd", show_default=True, help="Site slug from sites.toml.")
+@click.option(
+    "--site", metavar="SLUG", help="A registered site (default: the registry's default site)."
+)
 @click.option(
     "--full/--incremental",
     default=False,
@@ -57,7 +59,7 @@ def _setting(value: str) -> tuple[str, str]:
     help="Override a Scrapy or crawler setting (repeatable), e.g. --set RECHECK_DAYS=30.",
 )
 def crawl(
-    site: str, full: bool, base_url: str | None, db: Path | None, overrides: tuple[str, ...]
+    site: str | None, full: bool, base_url: str | None, db: Path | None, overrides: tuple[str, ...]
 ) -> None:
     """Crawl a site into the archive, once; meant for cron or a systemd timer.
 

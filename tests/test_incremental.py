@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from devtools.testsite.server import SiteState, serve
 from hdnd_crawler.crawl.plan import CrawlPlan
-from hdnd_crawler.extract.nukeviet.listing import Listing
+from hdnd_crawler.extract.listing import Listing
 from hdnd_crawler.records import Sighting, Sightings
 from tests.crawling import article_requests, articles, crawl, explain, runs, versions
 from tests.small_site import CATEGORIES, SmallSite, body

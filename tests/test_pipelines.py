@@ -9,7 +9,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from hdnd_crawler.archive.search import search
-from hdnd_crawler.crawl.spiders.nukeviet import NukeVietSpider
+from hdnd_crawler.crawl.spiders.registered import HdndSpider
 from hdnd_crawler.pipelines import (
     DeduplicatePipeline,
     NormalizePipeline,
@@ -21,7 +21,7 @@ from hdnd_crawler.records import Article, CategoryMembership
 
 @pytest.fixture
 def crawler(tmp_path):
-    crawler = get_crawler(NukeVietSpider, {"ARCHIVE_DB": str(tmp_path / "a.db")})
+    crawler = get_crawler(HdndSpider, {"ARCHIVE_DB": str(tmp_path / "a.db")})
     crawler.spider = crawler._create_spider()
     return crawler
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from devtools.testsite.server import SiteState, serve
 from hdnd_crawler import records as items
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.cli import cli
-from hdnd_crawler.crawl.spiders import nukeviet
+from hdnd_crawler.extract import kinds
 from hdnd_crawler.runs.reextract import ReextractError, reextract
 from tests.conftest import SITE_ROOT, run_crawl
 
@@ -89,14 +90,15 @@ def test_reextraction_reproduces_the_archive(crawled, tmp_path):
 
 def test_an_improved_extractor_is_applied_to_old_captures(crawled, tmp_path, monkeypatch, caplog):
     caplog.set_level(logging.INFO)
-    extract = nukeviet.parse_article
+    stock = kinds.EXTRACTORS["nukeviet"]
+    extract = stock.article
 
     def sharper(body, url, site, content_type=None) -> items.Article:
         article = extract(body, url, site, content_type)
         article.tags = [*article.tags, "đã trích lại"]
         return article
 
-    monkeypatch.setattr(nukeviet, "parse_article", sharper)
+    monkeypatch.setitem(kinds.EXTRACTORS, "nukeviet", replace(stock, article=sharper))
     totals = reextract(crawled.parent / "warc", settings_for(tmp_path / "c.db"))
     assert totals["hdnd/articles/new"] == 27
     archive = Archive(tmp_path / "c.db")

@@ -640,13 +640,6 @@ class Archive:
             time.monotonic() - started,
         )
 
-    def has_attachment(self, site: str, article_id: int, url: str) -> bool:
-        row = self.db.conn.execute(
-            "select 1 from attachments where site = ? and article_id = ? and url = ?",
-            [site, article_id, url],
-        ).fetchone()
-        return row is not None
-
     def attachments(self, site: str | None = None) -> list[dict[str, Any]]:
         sql = "select * from attachments" + (" where site = ?" if site else "")
         return list(self.db.query(sql + " order by site, article_id, url", [site] if site else []))

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from hdnd_crawler.extract import urls
-from hdnd_crawler.extract.nukeviet.listing import Listing
+from hdnd_crawler.extract.listing import Listing
 from hdnd_crawler.records import Known, Sighting, Sightings
 from hdnd_crawler.sites.registry import Site
 

@@ -42,7 +42,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Nearest the network: sees every response as received, before redirects and retries.
     "hdnd_crawler.crawl.warc.WarcMiddleware": 950,
 }
-SPIDER_MIDDLEWARES = {"hdnd_crawler.attachments.SkipStoredAttachments": 950}
+SPIDER_MIDDLEWARES = {"hdnd_crawler.crawl.middlewares.attachments.SkipStoredAttachments": 950}
+# What a crawl knows of the archive (its plan) comes from an extension that sets spider.plan as
+# the spider opens: here the archive file, in this process. A crawl that has no archive at hand
+# replaces it with another source.
+EXTENSIONS = {"hdnd_crawler.runs.planning.PlanFromArchive": 0}
 
 # Every request and response goes to WARC files in WARC_DIR ("": a "warc" directory beside
 # ARCHIVE_DB), a new file past WARC_MAX_SIZE bytes.

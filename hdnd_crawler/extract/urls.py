@@ -83,7 +83,7 @@ def _rewritten_path(path: str, query: list[tuple[str, str]], site: Site) -> tupl
     if not path.endswith("/index.php"):
         return path, False
     params = dict(query)
-    if params.get("nv") != "news":
+    if params.get("nv") != site.module:
         return path, False
     op = params.get("op", "").strip("/")
     module = site.module_path.rstrip("/")

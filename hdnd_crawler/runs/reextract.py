@@ -28,9 +28,9 @@ from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 
 from hdnd_crawler.archive.store import Archive
-from hdnd_crawler.crawl.spiders.nukeviet import NukeVietSpider
+from hdnd_crawler.crawl.spiders.registered import spider_class
 from hdnd_crawler.crawl.warc import Capture, read_captures, warc_files
-from hdnd_crawler.extract import urls
+from hdnd_crawler.sites.registry import get_site
 
 logger = logging.getLogger(__name__)
 
@@ -61,26 +61,27 @@ class _Replay:
     """One crawl run replayed: its spider, its pipeline chain, the attachments it asked for."""
 
     def __init__(self, settings: Settings, info: dict[str, str], site: str | None):
-        self.crawler = Crawler(NukeVietSpider, settings)
+        spider_cls = spider_class(get_site(site or info.get("isPartOf")))
+        self.crawler = Crawler(spider_cls, settings)
         self.crawler.stats = load_object(settings["STATS_CLASS"])(self.crawler)
-        slug = site or info.get("isPartOf") or NukeVietSpider.default_site
         fetch_base = info.get("fetch-base") or None
-        self.spider = NukeVietSpider.from_crawler(self.crawler, site=slug, base_url=fetch_base)
+        self.spider = spider_cls.from_crawler(self.crawler, base_url=fetch_base)
         self.crawler.spider = self.spider
         self.pipelines = ItemPipelineManager.from_crawler(self.crawler)
         self.attachment_links: dict[str, Request] = {}
 
     def _callback_output(self, capture: Capture) -> Iterable[Any]:
-        site = self.spider.site
-        key = urls.canonical_url(capture.url, site)
+        key = self.spider.canonical(capture.url)
         if key in self.attachment_links:
             request = self.attachment_links.pop(key)
             return self.spider.parse_attachment(_response(capture, request))
-        if urls.article_id(capture.url, site) is not None:
+        # Routed as the crawl routed it; other pages (home, feeds, sitemaps) gave links only.
+        route = self.spider.route(capture.url)
+        if route == "article":
             return self.spider.parse_article(_response(capture, Request(capture.url)))
-        if urls.category_page(capture.url, site):
+        if route == "listing":
             return self.spider.parse_listing(_response(capture, Request(capture.url)))
-        return ()  # home page, feeds, sitemaps, robots.txt: links only
+        return ()
 
     def items(self, capture: Capture) -> Iterator[Any]:
         """What the spider makes of a stored 200 response; the links it follows are not."""

@@ -25,7 +25,7 @@ from scrapy.utils.project import get_project_settings
 from hdnd_crawler.archive.store import UNFINISHED_RUN, Archive, utc_now
 from hdnd_crawler.crawl.health import EXIT_FAILED, Verdict, judge
 from hdnd_crawler.crawl.plan import Mode
-from hdnd_crawler.crawl.spiders.nukeviet import NukeVietSpider
+from hdnd_crawler.crawl.spiders.registered import spider_class
 from hdnd_crawler.runs.lock import exclusive, lock_path
 from hdnd_crawler.sites.registry import get_site
 
@@ -77,20 +77,21 @@ def summarize(site: str, mode: str, run_id: int, verdict: Verdict, stats: Mappin
 
 
 def run(
-    site: str = "hdnd",
+    site: str | None = None,
     mode: Mode = "incremental",
     *,
     base_url: str | None = None,
     settings: Settings | None = None,
     progress: bool = False,
 ) -> RunResult:
-    """Crawl ``site`` once into the archive named by ``ARCHIVE_DB``.
+    """Crawl ``site`` (default: the registry's default site) once into the archive named by
+    ``ARCHIVE_DB``.
 
     Raises :class:`~hdnd_crawler.runs.lock.LockHeld` when another run holds the archive, and
     :class:`~hdnd_crawler.sites.registry.SiteConfigError` for an unknown site or a bad ``base_url``.
     """
     settings = settings or project_settings()
-    get_site(site, base_url)
+    site = get_site(site, base_url).slug
     db_path = Path(settings.get("ARCHIVE_DB"))
     with exclusive(lock_path(db_path)):
         configure_logging(settings)
@@ -131,7 +132,7 @@ def _crawl(run: _Run, settings: Settings, progress: bool) -> RunResult:
     stats: dict[str, Any] = {}
     try:
         process = CrawlerProcess(settings, install_root_handler=False)
-        crawler = process.create_crawler(NukeVietSpider)
+        crawler = process.create_crawler(spider_class(get_site(run.site)))
         process.crawl(
             crawler,
             site=run.site,

@@ -1,7 +1,7 @@
 """The site registry: ``sites.toml`` loaded once into frozen :class:`Site` objects.
 
-A site's block is layered over the ``[nukeviet]`` defaults, so a new NukeViet site needs
-only what differs from the stock news module.
+A site's block names its kind of CMS (``cms``) and is layered over that kind's defaults block
+(``[nukeviet]``), so a new NukeViet site needs only what differs from the stock news module.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REGISTRY_PATH = Path(__file__).with_name("sites.toml")
+# The kinds of site the crawler knows; each has a defaults block of that name in the registry.
+CMS_KINDS = ("nukeviet",)
 
 
 class SiteConfigError(ValueError):
@@ -35,9 +37,12 @@ class Site:
 
     slug: str
     name: str
+    cms: str
     base_url: str
     aliases: tuple[str, ...]
     timezone: str
+    # The news module's name, and the path it lives under ("" when it is the home module).
+    module: str
     module_path: str
     start_paths: tuple[str, ...]
     feed_paths: tuple[str, ...]
@@ -87,7 +92,7 @@ def _compile(raw: dict, module_path: str) -> Patterns:
 
 def build_site(slug: str, block: dict) -> Site:
     """Turn one merged registry block into a :class:`Site`, checking required keys."""
-    for key in ("name", "base_url", "selectors", "patterns", "labels"):
+    for key in ("name", "cms", "base_url", "module", "selectors", "patterns", "labels"):
         if key not in block:
             raise SiteConfigError(f"site {slug!r}: missing {key!r}")
     base = block["base_url"].rstrip("/")
@@ -95,9 +100,11 @@ def build_site(slug: str, block: dict) -> Site:
     return Site(
         slug=slug,
         name=block["name"],
+        cms=block["cms"],
         base_url=base,
         aliases=tuple(a.rstrip("/") for a in block.get("aliases", [])),
         timezone=block["timezone"],
+        module=block["module"],
         module_path=module_path,
         start_paths=tuple(block["start_paths"]),
         feed_paths=tuple(block["feed_paths"]),
@@ -109,23 +116,51 @@ def build_site(slug: str, block: dict) -> Site:
     )
 
 
+def _kind(slug: str, block: dict) -> str:
+    cms = block.get("cms")
+    if cms not in CMS_KINDS:
+        raise SiteConfigError(
+            f"site {slug!r}: 'cms' is {cms!r}; it must be one of {', '.join(CMS_KINDS)}"
+        )
+    return cms
+
+
 @cache
-def load_registry(path: Path = REGISTRY_PATH) -> dict[str, Site]:
-    """Read the registry file once; every site inherits the ``[nukeviet]`` defaults."""
+def _read(path: Path) -> tuple[dict[str, Site], str | None]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SiteConfigError(f"cannot read site registry {path}: {exc}") from exc
-    defaults = raw.get("nukeviet", {})
-    return {
-        slug: build_site(slug, _merge(defaults, block))
+    sites = {
+        slug: build_site(slug, _merge(raw.get(_kind(slug, block), {}), block))
         for slug, block in raw.get("sites", {}).items()
     }
+    default = raw.get("default")
+    if default is not None and default not in sites:
+        raise SiteConfigError(f"registry {path}: default site {default!r} is not registered")
+    return sites, default
 
 
-def get_site(slug: str, base_url: str | None = None) -> Site:
-    """The registered site ``slug``, optionally fetched from the mirror at ``base_url``."""
+def load_registry(path: Path = REGISTRY_PATH) -> dict[str, Site]:
+    """Every registered site, read once; each inherits the defaults block of its kind."""
+    return _read(path)[0]
+
+
+def default_slug(path: Path = REGISTRY_PATH) -> str:
+    """The site taken when none is named: the registry's ``default``, else its only site."""
+    sites, default = _read(path)
+    if default is None and len(sites) == 1:
+        default = next(iter(sites))
+    if default is None:
+        raise SiteConfigError("no site named and the registry names no default: pick one")
+    return default
+
+
+def get_site(slug: str | None = None, base_url: str | None = None) -> Site:
+    """The registered site ``slug`` (default: :func:`default_slug`), optionally fetched from the
+    mirror at ``base_url``."""
     sites = load_registry()
+    slug = slug or default_slug()
     if slug not in sites:
         known = ", ".join(sorted(sites)) or "none"
         raise SiteConfigError(f"unknown site {slug!r} (known: {known})")

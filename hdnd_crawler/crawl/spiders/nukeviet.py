@@ -4,13 +4,19 @@ Sitemaps and RSS feeds are read as cross-checks; an article found only there is 
 What to fetch of that is :mod:`hdnd_crawler.crawl.plan`'s call (``-a mode=full|incremental``): an
 incremental run reads no feed or sitemap and stops paging where the archive is up to date; a
 full run ends by re-checking archived articles that no page linked to (withdrawn ones).
+
+The spider never opens the archive: a crawl worker on another machine has none. Its plan is
+filled from outside before the first request, by a plan-source extension calling
+:meth:`NukeVietSpider.plan_with` (``EXTENSIONS``): from the archive file in a single-process
+crawl. Which spider crawls which site is data:
+:mod:`hdnd_crawler.crawl.spiders.registered` makes one per registry entry.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 import scrapy
 from scrapy import signals
@@ -22,18 +28,21 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from hdnd_crawler import __version__
-from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.attachments import attachment_file
 from hdnd_crawler.crawl.failures import failure_kind
 from hdnd_crawler.crawl.identity import user_agent
 from hdnd_crawler.crawl.plan import MODES, CrawlPlan, redirects_to_itself
 from hdnd_crawler.extract import urls
-from hdnd_crawler.extract.checks import IncompletePage, check_complete, layout_misses
+from hdnd_crawler.extract.checks import IncompletePage, check_complete
 from hdnd_crawler.extract.html import PageError
-from hdnd_crawler.extract.nukeviet.article import parse_article
-from hdnd_crawler.extract.nukeviet.listing import Listing, parse_feed, parse_listing, parse_sitemap
-from hdnd_crawler.records import Article, CategoryMembership, Withdrawal
+from hdnd_crawler.extract.kinds import extractor_for
+from hdnd_crawler.extract.listing import Listing
+from hdnd_crawler.records import Article, CategoryMembership, Known, Withdrawal
 from hdnd_crawler.sites.registry import get_site
+
+# What a page of the site is, by its URL: an article, a category listing page, or another
+# page (the home page, a tag) read for its links only.
+Route = Literal["article", "listing", "page"]
 
 # A re-check sees redirects and "not found" itself: they are its answer, not errors.
 RECHECK_META = {
@@ -43,10 +52,13 @@ RECHECK_META = {
 
 
 class NukeVietSpider(scrapy.Spider):
-    """One registered NukeViet site: ``scrapy crawl hdnd [-a site=SLUG] [-a base_url=URL]``."""
+    """A NukeViet site: ``scrapy crawl SLUG [-a base_url=URL] [-a mode=incremental]``.
 
-    name = "hdnd"
-    default_site = "hdnd"
+    Registered sites each have a subclass named after their slug; the base class crawls the
+    one given with ``site=`` (default: the registry's default site).
+    """
+
+    default_site: str | None = None
 
     def __init__(
         self,
@@ -59,15 +71,17 @@ class NukeVietSpider(scrapy.Spider):
     ):
         super().__init__(*args, **kw)
         self.site = get_site(site or self.default_site, base_url)
+        self.extract = extractor_for(self.site)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.mode = mode
         self.resume_from = resume_from or None
-        self.plan = CrawlPlan(mode)  # replaced by one that knows the archive when crawling starts
+        # Knows no archived article; a plan source replaces it as the spider opens.
+        self.plan = CrawlPlan(mode, resume_from=self.resume_from)
+        self.planned = False
         self.met: set[int] = set()  # articles some page, feed or sitemap linked to
         self.fetching: set[int] = set()  # articles requested, whatever URL led to them
         self.rechecked = False
-        self._archive: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NukeVietSpider:
@@ -84,8 +98,36 @@ class NukeVietSpider(scrapy.Spider):
             agent = user_agent(__version__, settings["CONTACT_URL"])
             settings.set("USER_AGENT", agent, priority=settings.getpriority("CONTACT_URL"))
 
-    # --- requests ---------------------------------------------------------------------
-    def _request(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
+    def plan_with(self, known: Known, now: datetime) -> None:
+        """Plan this crawl with what is archived (``known``) as of ``now``; the plan source
+        calls this as the spider opens."""
+        settings = self.crawler.settings
+        self.plan = CrawlPlan(
+            self.mode,
+            known,
+            now=now,
+            resume_from=self.resume_from,
+            recheck_days=settings.getfloat("RECHECK_DAYS"),
+            recheck_after_hours=settings.getfloat("RECHECK_AFTER_HOURS"),
+        )
+        self.planned = True
+
+    # --- routing --------------------------------------------------------------------
+    def route(self, url: str) -> Route:
+        """What the page at ``url`` is; re-extraction reads stored pages by the same rule."""
+        if urls.article_id(url, self.site) is not None:
+            return "article"
+        if urls.category_page(url, self.site):
+            return "listing"
+        return "page"
+
+    def canonical(self, url: str) -> str:
+        """The one URL this site's page ``url`` is archived under."""
+        return urls.canonical_url(url, self.site)
+
+    def _request(self, url: str, callback=None, **kwargs: Any) -> scrapy.Request:
+        """A request for ``url``, read by ``callback`` or else by the callback of its route."""
+        callback = callback or getattr(self, f"parse_{self.route(url)}")
         return scrapy.Request(
             urls.fetch_url(url, self.site), callback=callback, errback=self.on_error, **kwargs
         )
@@ -93,39 +135,21 @@ class NukeVietSpider(scrapy.Spider):
     def _site_url(self, path: str) -> str:
         return self.site.base_url + path
 
-    def _load_plan(self) -> CrawlPlan:
-        settings = self.crawler.settings
-        archive = Archive(settings.get("ARCHIVE_DB"))
-        if self.mode == "incremental":
-            # Asked after a few articles: read as asked, from an archive kept open till closed().
-            self._archive = archive
-            known = archive.sightings_on_demand(self.site.slug)
-        else:
-            try:
-                known = archive.sightings(self.site.slug)
-            finally:
-                archive.close()
-        plan = CrawlPlan(
-            self.mode,
-            known,
-            now=datetime.now(UTC),
-            resume_from=self.resume_from,
-            recheck_days=settings.getfloat("RECHECK_DAYS"),
-            recheck_after_hours=settings.getfloat("RECHECK_AFTER_HOURS"),
-        )
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.planned:
+            self.logger.warning(
+                "No plan source told this crawl what is archived (EXTENSIONS): every article"
+                " it meets is fetched as new"
+            )
         self.logger.info(
             "%s crawl of %s; %d articles archived%s",
             self.mode.capitalize(),
             self.site.base_url,
-            len(plan.known),
+            len(self.plan.known),
             f"; resuming, articles archived since {self.resume_from} are done"
             if self.resume_from
             else "",
         )
-        return plan
-
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.plan = self._load_plan()
         if not self.settings.get("CONTACT_URL"):
             self.logger.warning(
                 "CONTACT_URL is not set: the User-Agent gives the site's operator no way to"
@@ -133,7 +157,7 @@ class NukeVietSpider(scrapy.Spider):
             )
         module = self.site.module_path.rstrip("/")
         for path in self.site.start_paths:
-            yield self._request(self._site_url(path), self.parse_page)
+            yield self._request(self._site_url(path))
         if self.mode == "full":
             for path in self.site.feed_paths:
                 yield self._request(self._site_url(module + path), self.parse_feed)
@@ -141,7 +165,7 @@ class NukeVietSpider(scrapy.Spider):
                 yield self._request(self._site_url(path), self.parse_sitemap)
         for seen in self.plan.due_for_recheck():
             self.fetching.add(seen.article_id)
-            yield self._request(seen.url, self.parse_article)
+            yield self._request(seen.url)
 
     def _article(self, url: str) -> Iterator[scrapy.Request]:
         """A request for a linked article, unless the plan skips it or it is already asked for."""
@@ -151,13 +175,13 @@ class NukeVietSpider(scrapy.Spider):
         self.met.add(article_id)
         if article_id not in self.fetching and self.plan.wants(article_id):
             self.fetching.add(article_id)
-            yield self._request(url, self.parse_article)
+            yield self._request(url)
 
     def _follow(self, listing: Listing, url: str) -> Iterator[scrapy.Request]:
         for category in listing.categories:
-            yield self._request(category, self.parse_listing)
+            yield self._request(category)
         for page in self.plan.pages_to_follow(listing, url, self.site):
-            yield self._request(page, self.parse_listing)
+            yield self._request(page)
         for article in (*listing.articles, *listing.other_articles):
             yield from self._article(article)
 
@@ -187,12 +211,12 @@ class NukeVietSpider(scrapy.Spider):
 
     # --- callbacks --------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterable[Any]:
-        listing = self._read(parse_listing, response, self._content_type(response))
+        listing = self._read(self.extract.listing, response, self._content_type(response))
         if listing:
             yield from self._follow(listing, response.url)
 
     def parse_listing(self, response: Response) -> Iterable[Any]:
-        listing = self._read(parse_listing, response, self._content_type(response))
+        listing = self._read(self.extract.listing, response, self._content_type(response))
         if not listing:
             return
         here = urls.category_page(response.url, self.site)
@@ -215,12 +239,12 @@ class NukeVietSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterable[Any]:
         content_type = self._content_type(response)
-        article = self._read(parse_article, response, content_type)
+        article = self._read(self.extract.article, response, content_type)
         if not article:
             return
         self.crawler.stats.inc_value("hdnd/health/article_pages")
         if not article.body_text:
-            missing = layout_misses(response.body, self.site, content_type)
+            missing = self.extract.layout_misses(response.body, self.site, content_type)
             if "body" in missing:
                 self.crawler.stats.inc_value("hdnd/health/no_body_container")
                 self.logger.warning(
@@ -252,11 +276,11 @@ class NukeVietSpider(scrapy.Spider):
         )
 
     def parse_feed(self, response: Response) -> Iterable[Any]:
-        for entry in parse_feed(response.body, response.url, self.site):
+        for entry in self.extract.feed(response.body, response.url, self.site):
             yield from self._article(entry.url)
 
     def parse_sitemap(self, response: Response) -> Iterable[Any]:
-        sitemaps, articles = parse_sitemap(response.body, response.url, self.site)
+        sitemaps, articles = self.extract.sitemap(response.body, response.url, self.site)
         for url in sitemaps:
             yield self._request(url, self.parse_sitemap)
         for url in articles:
@@ -289,11 +313,6 @@ class NukeVietSpider(scrapy.Spider):
             )
             self.crawler.engine.crawl(request)
         raise DontCloseSpider
-
-    def closed(self, reason: str) -> None:
-        if self._archive is not None:
-            self._archive.close()
-            self._archive = None
 
     def parse_recheck(self, response: Response, article_id: int) -> Iterable[Any]:
         """200: the article, read again; a 301 to its own new URL: follow; else withdrawn."""

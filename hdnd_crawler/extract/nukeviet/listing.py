@@ -1,25 +1,13 @@
-"""Listing pages, the home page, feeds and sitemaps → the links the crawl follows."""
+"""NukeViet's listing pages, home page, feeds and sitemaps → the links the crawl follows."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from lxml import etree
 
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.html import clean_text, parse_html, select, text_of
+from hdnd_crawler.extract.listing import FeedEntry, Listing
 from hdnd_crawler.sites.registry import Site
-
-
-@dataclass
-class Listing:
-    """What one HTML page of the site links to, by kind. URLs are canonical."""
-
-    category: str = ""  # the category's name when the page is a category listing
-    articles: list[str] = field(default_factory=list)  # the listing's own items, in order
-    pages: list[str] = field(default_factory=list)  # other pages of the same listing
-    categories: list[str] = field(default_factory=list)  # category root URLs seen anywhere
-    other_articles: list[str] = field(default_factory=list)  # article links outside the list
 
 
 def _links(nodes, page_url: str, site: Site, attr: str = "href") -> list[str]:
@@ -75,12 +63,6 @@ def parse_listing(
             listing.pages.append(page)
     listing.category = _category_name(tree, site) if listing.articles else ""
     return listing
-
-
-@dataclass
-class FeedEntry:
-    url: str
-    article_id: int
 
 
 def parse_feed(body: bytes, url: str, site: Site) -> list[FeedEntry]:
