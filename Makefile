@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: crawl serve test bench lint format clean
+.PHONY: crawl serve test test-quick bench lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ serve: $(STAMP)
 ## test: lint, format check, then the test suite
 test: $(STAMP) lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## test-quick: the unit tests alone, none that starts a server, a process or a browser (no lint)
+test-quick: $(STAMP)
+	$(BIN)/pytest -m "not servers and not processes and not browser" $(PYTEST_ARGS)
 
 ## bench: benchmark figures as one table (about 30 min; quicker: make bench BENCH_SIZES=1000,10000)
 BENCH_SIZES ?= 1000,10000,50000

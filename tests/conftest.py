@@ -1,11 +1,21 @@
-"""Shared test fixtures: saved pages as Scrapy responses, a fresh archive, the local site."""
+"""Shared test fixtures: saved pages as Scrapy responses, a fresh archive, the local site.
+
+Tests that start a server or a child process are marked (``servers``, ``processes``,
+``browser``; pyproject.toml says what each means) so that ``make test-quick`` can leave them out.
+A fixture that starts one says so with ``@starts(...)`` and every test using it, directly or
+through another fixture, is marked at collection; a test that starts one itself is marked by
+hand. Any test that starts a server or a process its marks do not allow fails (``guarded``).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,6 +58,86 @@ def fixture_path(url: str) -> Path:
     return SITE_ROOT / url.removeprefix(BASE_URL + "/")
 
 
+def starts(*marks: str) -> Callable:
+    """Declare what a fixture starts (``servers``, ``processes``); its tests get those marks.
+
+    Goes under ``@pytest.fixture``: ``@pytest.fixture`` then ``@starts("servers")`` then ``def``.
+    """
+
+    def declare(function: Callable) -> Callable:
+        function.starts = marks
+        return function
+
+    return declare
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        # pytest has no public map from a test to the definitions of its fixtures; should this
+        # private one change, the marks are missed and the guard below fails those tests loudly.
+        definitions = getattr(item, "_fixtureinfo", None)
+        for name in item.fixturenames:
+            found = definitions.name2fixturedefs.get(name) if definitions else None
+            for mark in getattr(found[-1].func, "starts", ()) if found else ():
+                if item.get_closest_marker(mark) is None:
+                    item.add_marker(mark)
+
+
+def _refuse(what: str, mark: str, started: list[str]) -> Callable:
+    def refuse(*args, **kwargs):
+        message = f"a test not marked {mark!r} started {what}: mark it (see tests/conftest.py)"
+        started.append(message)
+        raise pytest.fail.Exception(message)
+
+    return refuse
+
+
+@contextmanager
+def _forbidden_starts(item: pytest.Item) -> Iterator[list[str]]:
+    """What the item's marks do not allow, made to fail: a listening socket, a child process."""
+    started: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        if item.get_closest_marker("servers") is None:
+            patch.setattr(socket.socket, "listen", _refuse("a server", "servers", started))
+        if item.get_closest_marker("processes") is None:
+            child = _refuse("a child process", "processes", started)
+            patch.setattr(subprocess.Popen, "__init__", child)
+            for name in ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system"):
+                patch.setattr(os, name, child)
+        yield started
+
+
+def _guarded(item: pytest.Item):
+    with _forbidden_starts(item) as started:
+        try:
+            result = yield
+        except pytest.fail.Exception:
+            raise  # the refusal itself (or another failure), as it is
+        except BaseException:
+            if started:  # the refusal was caught, and the test then failed otherwise
+                pytest.fail(started[0], pytrace=False)
+            raise
+        if started:  # the refusal was caught, or raised on another thread out of the test's sight
+            pytest.fail(started[0], pytrace=False)
+        return result
+
+
+# Setup and teardown included: a module-scoped fixture is set up by its first test.
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    return (yield from _guarded(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    return (yield from _guarded(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    return (yield from _guarded(item))
+
+
 @pytest.fixture
 def site() -> Site:
     return get_site("hdnd")
@@ -61,6 +151,7 @@ def fresh_db(tmp_path) -> Archive:
 
 
 @pytest.fixture
+@starts("servers")
 def fixture_site():
     """The fixture site served by NukeViet's rules on 127.0.0.1: (state, base URL)."""
     state = SiteState(root=SITE_ROOT)

@@ -19,7 +19,7 @@ from hdnd_crawler.attachments import (
     media_type_of,
     store,
 )
-from tests.conftest import SITE_ROOT, run_crawl
+from tests.conftest import SITE_ROOT, run_crawl, starts
 
 DOWNLOADS = json.loads((SITE_ROOT / "_downloads.json").read_text("utf-8"))
 UPLOADS = SITE_ROOT / "uploads" / "news"
@@ -86,6 +86,7 @@ def download_path(article_id: int) -> str:
 
 
 @pytest.fixture(scope="module")
+@starts("servers", "processes")
 def crawled(tmp_path_factory):
     """A crawl in which two articles' links serve the same file, then a second crawl."""
     db = tmp_path_factory.mktemp("attachments") / "archive.db"

@@ -78,6 +78,8 @@ def test_a_windows_1258_page_under_a_wrong_charset_reads_like_the_utf8_one(site,
     assert (read.title, read.body_text, read.author) == (good.title, good.body_text, good.author)
 
 
+@pytest.mark.servers
+@pytest.mark.processes
 def test_bad_pages_in_a_crawl_are_logged_counted_and_lose_nothing(tmp_path):
     generated = generate_site(tmp_path / "site", 12, categories=3, per_page=6, seed=7)
     db = tmp_path / "hdnd.db"

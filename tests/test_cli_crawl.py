@@ -7,6 +7,7 @@ import pty
 import select
 import subprocess
 
+import pytest
 from click.testing import CliRunner
 
 from devtools.testsite.server import SiteState, serve
@@ -25,6 +26,7 @@ def test_help_documents_every_exit_status():
     assert "Example:" in result.output
 
 
+@pytest.mark.processes
 def test_a_second_run_exits_at_once_while_the_archive_is_locked(tmp_path):
     db = tmp_path / "hdnd.db"
     with exclusive(lock_path(db)):
@@ -34,6 +36,7 @@ def test_a_second_run_exits_at_once_while_the_archive_is_locked(tmp_path):
     assert not db.exists()  # not even opened
 
 
+@pytest.mark.processes
 def test_bad_options_are_usage_errors(tmp_path):
     db = tmp_path / "hdnd.db"
     assert crawl("http://127.0.0.1:9", db, "--site", "nowhere").returncode == 2
@@ -42,6 +45,8 @@ def test_bad_options_are_usage_errors(tmp_path):
     assert crawl("ftp://example", db).returncode == 2
 
 
+@pytest.mark.servers
+@pytest.mark.processes
 def test_an_unreachable_site_is_a_failed_run_on_record(tmp_path):
     db = tmp_path / "hdnd.db"
     with serve(SiteState(root=tmp_path)) as base_url:
@@ -53,6 +58,8 @@ def test_an_unreachable_site_is_a_failed_run_on_record(tmp_path):
     assert "the site could not be crawled" in run["summary"]
 
 
+@pytest.mark.servers
+@pytest.mark.processes
 def test_cron_gets_plain_log_lines_and_a_terminal_gets_a_progress_line(tmp_path):
     site = SmallSite(tmp_path / "site", count=6, per_page=3)
     site.write()

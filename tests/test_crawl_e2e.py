@@ -5,7 +5,7 @@ import pytest
 from devtools.evaluation import leaked_boilerplate, token_f1
 from devtools.testsite.server import SiteState, serve
 from hdnd_crawler.archive.store import Archive
-from tests.conftest import EXPECTED, SITE_ROOT, expected_articles, run_crawl
+from tests.conftest import EXPECTED, SITE_ROOT, expected_articles, run_crawl, starts
 
 FIELDS = (
     "url",
@@ -39,6 +39,7 @@ def without_sightings(table):
 
 
 @pytest.fixture(scope="module")
+@starts("servers", "processes")
 def crawled(tmp_path_factory):
     """Crawl once, crawl again unchanged, then edit one article and crawl a third time."""
     db = tmp_path_factory.mktemp("crawl") / "hdnd.db"

@@ -30,7 +30,7 @@ from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.archive.textfold import fold
 from hdnd_crawler.browse.plugin import table_rows
 from hdnd_crawler.records import Article
-from tests.conftest import REPO, SITE_ROOT, run_crawl
+from tests.conftest import REPO, SITE_ROOT, run_crawl, starts
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -123,6 +123,7 @@ def wait_until_serving(process: subprocess.Popen, base_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
+@starts("servers", "processes")
 def archive_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("datasette") / "hdnd.db"
     with serve(SiteState(root=SITE_ROOT)) as base_url:
@@ -151,6 +152,7 @@ def archive_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+@starts("servers", "processes")
 def datasette(archive_db) -> str:
     port = free_port()
     process = subprocess.Popen(
@@ -391,6 +393,7 @@ def test_metadata_search_queries_are_the_command_line_ones():
     assert queries["search_ranked"]["sql"] == SEARCH_SQL["relevance"]
 
 
+@pytest.mark.browser
 def test_search_box_in_a_real_browser(datasette, phrase_holders):
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":

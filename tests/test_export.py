@@ -90,6 +90,7 @@ def test_export_command_writes_a_file_or_standard_output(filled, tmp_path):
     assert bad.exit_code == 2
 
 
+@pytest.mark.processes
 def test_a_terminal_sees_a_progress_bar(filled, tmp_path):
     controller, terminal = pty.openpty()
     command = [sys.executable, "-m", "hdnd_crawler", "export", "--format", "jsonl"]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from devtools.testsite.faults import Fault, FaultySite, articles, paths
 from devtools.testsite.generate import generate_site
 from devtools.testsite.server import SiteState, serve
 from tests.crawling import articles as archived
 from tests.crawling import crawl, explain, runs, versions
+
+# Every test serves a generated site and crawls it with ``hdnd-crawler crawl``.
+pytestmark = [pytest.mark.servers, pytest.mark.processes]
 
 # Short enough for a test, long enough for a loaded 2-core machine to answer a good page.
 TIMEOUT = {"DOWNLOAD_TIMEOUT": 2}

@@ -9,7 +9,7 @@ from devtools.testsite.generate import generate_site
 from devtools.testsite.render import page_window
 from devtools.testsite.server import SiteState, serve
 from hdnd_crawler.archive.store import Archive
-from tests.conftest import run_crawl
+from tests.conftest import run_crawl, starts
 
 ARTICLES = 60
 # Two a page: the longest category has more than seven pages, which NukeViet lists in part.
@@ -22,6 +22,7 @@ def generated(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+@starts("servers", "processes")
 def archived(generated, tmp_path_factory):
     db = tmp_path_factory.mktemp("archive") / "hdnd.db"
     with serve(SiteState(root=generated.root)) as base_url:

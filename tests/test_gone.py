@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from devtools.testsite.server import SiteState, redirect, serve
 from hdnd_crawler.crawl.plan import CrawlPlan, redirects_to_itself
 from hdnd_crawler.records import Sighting, Sightings
@@ -36,6 +38,8 @@ def test_only_full_runs_look_for_unmet_articles_withdrawn_ones_included():
     assert CrawlPlan("incremental", known).unmet(set()) == []
 
 
+@pytest.mark.servers
+@pytest.mark.processes
 def test_full_run_marks_removed_and_redirected_away_articles_and_follows_moved_ones(tmp_path):
     site = SmallSite(tmp_path / "site", count=12, per_page=4)
     site.write()
@@ -76,6 +80,8 @@ def test_full_run_marks_removed_and_redirected_away_articles_and_follows_moved_o
     assert "0 withdrawn" in runs(db)[-1]["summary"]
 
 
+@pytest.mark.servers
+@pytest.mark.processes
 def test_incremental_run_fetches_a_withdrawn_article_that_is_listed_again(tmp_path):
     site = SmallSite(tmp_path / "site", count=8, per_page=4)
     site.write()

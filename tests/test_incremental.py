@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from devtools.testsite.server import SiteState, serve
 from hdnd_crawler.crawl.plan import CrawlPlan
 from hdnd_crawler.extract.listing import Listing
@@ -15,6 +17,8 @@ from tests.small_site import CATEGORIES, SmallSite, body
 UNCHANGED_COST = len(CATEGORIES) + 2
 
 
+@pytest.mark.servers
+@pytest.mark.processes
 def test_incremental_runs_cost_little_and_full_runs_catch_edits_and_withdrawals(tmp_path):
     site = SmallSite(tmp_path / "site", count=24, per_page=4)
     site.write()
@@ -91,6 +95,8 @@ def test_incremental_runs_cost_little_and_full_runs_catch_edits_and_withdrawals(
     assert back["first_seen_at"] == before[withdrawn]["first_seen_at"]
 
 
+@pytest.mark.servers
+@pytest.mark.processes
 def test_incremental_runs_recheck_recent_articles_once_they_are_due(tmp_path):
     site = SmallSite(tmp_path / "site", count=20, per_page=5)
     site.write()

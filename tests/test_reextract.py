@@ -16,13 +16,14 @@ from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.cli import cli
 from hdnd_crawler.extract import kinds
 from hdnd_crawler.runs.reextract import ReextractError, reextract
-from tests.conftest import SITE_ROOT, run_crawl
+from tests.conftest import SITE_ROOT, run_crawl, starts
 
 EDITED = "/tin-tuc/cao-bang-to-chuc-le-ky-niem-70-nam-chien-thang-dien-bien-phu-624.html"
 SEEN_TIMES = {"first_seen_at", "last_seen_at", "changed_at", "seen_from", "seen_until"}
 
 
 @pytest.fixture(scope="module")
+@starts("servers", "processes")
 def crawled(tmp_path_factory) -> Path:
     """Two crawls into one archive; between them the site edits an article."""
     db = tmp_path_factory.mktemp("reextract") / "archive.db"

@@ -6,11 +6,16 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
+
 from devtools.testsite.faults import Fault, FaultySite, articles
 from devtools.testsite.generate import generate_site
 from devtools.testsite.server import ARTICLE_PATH, SiteState, serve
 from tests.crawling import article_requests, crawl, crawl_command, environment, explain, runs
 from tests.crawling import articles as archived
+
+# Every test serves a generated site and crawls it with ``hdnd-crawler crawl``.
+pytestmark = [pytest.mark.servers, pytest.mark.processes]
 
 DEADLINE = 60.0  # seconds a polling loop may wait before the test fails
 

@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 from devtools.testsite.server import Reply, SiteState, serve
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.crawl.warc import WarcFiles, read_captures, warc_files
-from tests.conftest import SITE_ROOT, run_crawl
+from tests.conftest import SITE_ROOT, run_crawl, starts
 
 MOVED = "/tin-tuc/cao-bang-to-chuc-le-ky-niem-70-nam-chien-thang-dien-bien-phu-624.html"
 FLAKY = "/hoat-dong-hdnd/"
@@ -37,6 +37,7 @@ def records(path: Path) -> list:
 
 
 @pytest.fixture(scope="module")
+@starts("servers", "processes")
 def crawled(tmp_path_factory):
     """A crawl in which one article answers 301 once and one listing 503 once."""
     db = tmp_path_factory.mktemp("warc") / "archive.db"
@@ -102,6 +103,8 @@ def test_each_article_row_points_to_the_response_it_was_read_from(crawled):
         assert row["title"] in page
 
 
+@pytest.mark.servers
+@pytest.mark.processes
 def test_a_crawl_without_warc_writes_none(tmp_path):
     with serve(SiteState(root=SITE_ROOT)) as base_url:
         run_crawl(base_url, tmp_path / "a.db", "-s", "WARC_ENABLED=False")
