@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: crawl serve test test-quick bench lint format clean
+.PHONY: crawl serve test test-quick bench lint typecheck contracts format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,8 @@ SERVE_PORT ?= 8001
 serve: $(STAMP)
 	$(BIN)/datasette serve $(SERVE_DB) --host 127.0.0.1 --port $(SERVE_PORT) --metadata archive/metadata.yml --template-dir archive/templates --setting truncate_cells_html 300 --setting suggest_facets off --setting default_page_size 20 --setting facet_time_limit_ms 1000
 
-## test: lint, format check, then the test suite
-test: $(STAMP) lint
+## test: lint, format check, type check, import contracts, then the whole test suite
+test: $(STAMP) lint typecheck contracts
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## test-quick: the unit tests alone, none that starts a server, a process or a browser (no lint)
@@ -41,6 +41,13 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# The seams between the parts (pyproject.toml's [tool.importlinter]).
+contracts: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -14,6 +14,7 @@ from scrapy.exceptions import DropItem
 
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.attachments import files_dir, keep
+from hdnd_crawler.crawl.spiders.nukeviet import crawled_by
 from hdnd_crawler.extract.urls import canonical_url
 from hdnd_crawler.records import Article, AttachmentFile, CategoryMembership, Withdrawal
 
@@ -77,7 +78,7 @@ class NormalizePipeline(_CrawlerAware):
         if isinstance(item, Article):
             for name in SINGLE_LINE_FIELDS:
                 setattr(item, name, " ".join(getattr(item, name).split()))
-            site = self.crawler.spider.site
+            site = crawled_by(self.crawler).site
             item.url = canonical_url(item.url, site)
             for entry in (*item.images, *item.attachments):
                 entry["url"] = canonical_url(entry["url"], site)

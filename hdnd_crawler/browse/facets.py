@@ -35,7 +35,7 @@ def file_state(path: str | None) -> tuple | None:
     """What changes whenever a write is committed to the SQLite file at ``path``."""
     if not path:
         return None
-    state = []
+    state: list[tuple[int, int, int] | None] = []
     for name in (path, path + "-wal"):
         try:
             stat = os.stat(name)
@@ -112,8 +112,8 @@ class _CountedFacet(Facet):
         counts = await self._kept_counts(wanted, limit)
         params = self.params.items() if isinstance(self.params, dict) else enumerate(self.params)
         state = file_state(self.ds.get_database(self.database).path)
-        query = (self.database, state, self.sql, limit)
-        query += (tuple(sorted((str(k), str(v)) for k, v in params)),)
+        arguments = tuple(sorted((str(k), str(v)) for k, v in params))
+        query = (self.database, state, self.sql, limit, arguments)
         for key in wanted:
             if state is not None and key not in counts and (*query, *key) in _counts:
                 _counts.move_to_end((*query, *key))

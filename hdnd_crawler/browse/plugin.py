@@ -138,7 +138,7 @@ async def _article_page(datasette: Any, database: str, request: Any) -> dict[str
 def extra_template_vars(
     database: str | None, table: str | None, view_name: str, request: Any, datasette: Any
 ):
-    if view_name != "row" or table != "articles" or request is None:
+    if view_name != "row" or table != "articles" or request is None or database is None:
         return None
 
     async def inner() -> dict[str, Any]:

@@ -56,7 +56,7 @@ class CrawlPlan:
         if article_id is None:
             return False
         seen = self.known.get(article_id)  # one lookup: an incremental run reads it from disk
-        if not _current(seen):
+        if seen is None or seen.gone_at:
             return True
         if self.mode == "incremental":
             return False

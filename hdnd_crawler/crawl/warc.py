@@ -30,6 +30,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from hdnd_crawler import __version__
+from hdnd_crawler.crawl.spiders.nukeviet import crawled_by
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +200,7 @@ class WarcMiddleware:
 
     def _files(self) -> WarcFiles:
         if self.files is None:
-            site = self.crawler.spider.site
+            site = crawled_by(self.crawler).site
             info = {
                 "software": f"hdnd-crawler/{__version__} (warcio)",
                 "format": "WARC File Format 1.0",

@@ -15,7 +15,7 @@ from html import escape
 import lxml.html
 import trafilatura
 from lxml import etree
-from trafilatura.settings import Extractor, use_config
+from trafilatura.settings import Document, Extractor, use_config
 
 from hdnd_crawler.extract.blocks import Block, Image, flatten
 from hdnd_crawler.extract.html import clean_lines, clean_text, html_parser
@@ -201,7 +201,7 @@ _INVALID_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def _trafilatura_blocks(document: str) -> list[Block] | None:
     tree = lxml.html.document_fromstring(_INVALID_XML_CHARS.sub("", document), parser=_PARSER)
     result = trafilatura.bare_extraction(tree, options=_options())
-    if result is None or result.body is None:
+    if not isinstance(result, Document) or result.body is None:
         return None
     return _from_xml(result.body)
 

@@ -10,6 +10,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from hdnd_crawler.crawl.spiders.nukeviet import crawled_by
+
 
 class SkipStoredAttachments:
     """Drops requests for attachments the crawl plan knows are stored.
@@ -33,10 +35,10 @@ class SkipStoredAttachments:
         about = result.meta.get("attachment") if isinstance(result, Request) else None
         if not about:
             return False
-        plan = self.crawler.spider.plan  # type: ignore[union-attr]
+        plan = crawled_by(self.crawler).plan
         if not plan.known.has_attachment(about["article_id"], about["url"]):
             return False
-        self.crawler.stats.inc_value("hdnd/attachments/already_stored")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value("hdnd/attachments/already_stored")
         return True
 
     async def process_spider_output(

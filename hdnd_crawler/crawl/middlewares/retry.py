@@ -29,10 +29,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 await asyncio.sleep(delay)
         return result
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy awaits coroutine middleware methods, which take no spider; the base class's are
+    # plain functions, hence the differing signatures.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         return await self._wait(super().process_response(request, response))
 
-    async def process_exception(
+    async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
         return await self._wait(super().process_exception(request, exception))

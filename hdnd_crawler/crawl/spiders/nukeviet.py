@@ -51,6 +51,14 @@ RECHECK_META = {
 }
 
 
+def crawled_by(crawler: Crawler) -> NukeVietSpider:
+    """The spider of ``crawler``, which components that need its site or plan ask after."""
+    spider = crawler.spider
+    if not isinstance(spider, NukeVietSpider):
+        raise TypeError(f"{type(spider).__name__} is not a site spider of hdnd-crawler")
+    return spider
+
+
 class NukeVietSpider(scrapy.Spider):
     """A NukeViet site: ``scrapy crawl SLUG [-a base_url=URL] [-a mode=incremental]``.
 
@@ -96,7 +104,7 @@ class NukeVietSpider(scrapy.Spider):
         contact = settings.getpriority("CONTACT_URL")
         if contact is not None and contact > (settings.getpriority("USER_AGENT") or 0):
             agent = user_agent(__version__, settings["CONTACT_URL"])
-            settings.set("USER_AGENT", agent, priority=settings.getpriority("CONTACT_URL"))
+            settings.set("USER_AGENT", agent, priority=contact)
 
     def plan_with(self, known: Known, now: datetime) -> None:
         """Plan this crawl with what is archived (``known``) as of ``now``; the plan source
@@ -196,8 +204,10 @@ class NukeVietSpider(scrapy.Spider):
             check_complete(response.body)
             return extract(response.body, response.url, self.site, *args)
         except IncompletePage as exc:
-            retry = get_retry_request(response.request, spider=self, reason=f"{exc.kind} page")
-            if retry is not None:
+            request = response.request
+            reason = f"{exc.kind} page"
+            retry = request and get_retry_request(request, spider=self, reason=reason)
+            if retry:
                 self.crawler.engine.crawl(retry)
                 return None
             kind, reason = exc.kind, str(exc)
@@ -225,7 +235,8 @@ class NukeVietSpider(scrapy.Spider):
         if listing.category:
             for url in listing.articles:
                 article_id = urls.article_id(url, self.site)
-                yield CategoryMembership(self.site.slug, article_id, listing.category)
+                if article_id is not None:
+                    yield CategoryMembership(self.site.slug, article_id, listing.category)
         elif here and here[1] == 1 and self.plan.had_articles(here[0], self.site):
             self.crawler.stats.inc_value("hdnd/health/empty_categories")
             self.logger.warning(
@@ -319,7 +330,7 @@ class NukeVietSpider(scrapy.Spider):
         if response.status == 200:
             yield from self.parse_article(response)
             return
-        location = response.headers.get("Location", b"").decode("latin-1")
+        location = (response.headers.get("Location") or b"").decode("latin-1")
         target = response.urljoin(location) if location else ""
         if 300 <= response.status < 400 and redirects_to_itself(target, article_id, self.site):
             yield self._request(target, self.parse_article)
@@ -327,8 +338,8 @@ class NukeVietSpider(scrapy.Spider):
         yield Withdrawal(self.site.slug, article_id, response.status)
 
     def on_error(self, failure: Failure) -> None:
-        request = failure.request
-        reason = failure.getErrorMessage() or failure.type.__name__
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
+        reason = failure.getErrorMessage() or type(failure.value).__name__
         kind = failure_kind(failure)
         self.crawler.stats.inc_value(f"hdnd/errors/{kind}")
         self.logger.warning("Failed %s (%s): %s", request.url, kind, reason)
