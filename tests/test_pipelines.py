@@ -9,7 +9,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from hdnd_crawler.archive.search import search
-from hdnd_crawler.crawl.spiders.registered import HdndSpider
+from hdnd_crawler.crawl.spiders.registered import spider_class
 from hdnd_crawler.pipelines import (
     DeduplicatePipeline,
     NormalizePipeline,
@@ -17,11 +17,14 @@ from hdnd_crawler.pipelines import (
     ValidatePipeline,
 )
 from hdnd_crawler.records import Article, CategoryMembership
+from hdnd_crawler.sites.registry import get_site
+
+SPIDER = spider_class(get_site("hdnd"))
 
 
 @pytest.fixture
 def crawler(tmp_path):
-    crawler = get_crawler(HdndSpider, {"ARCHIVE_DB": str(tmp_path / "a.db")})
+    crawler = get_crawler(SPIDER, {"ARCHIVE_DB": str(tmp_path / "a.db")})
     crawler.spider = crawler._create_spider()
     return crawler
 

@@ -10,13 +10,16 @@ from scrapy.utils.test import get_crawler
 
 from hdnd_crawler import __version__
 from hdnd_crawler.crawl.middlewares.retry import BackoffRetryMiddleware
-from hdnd_crawler.crawl.spiders.registered import HdndSpider
+from hdnd_crawler.crawl.spiders.registered import spider_class
+from hdnd_crawler.sites.registry import get_site
+
+SPIDER = spider_class(get_site("hdnd"))
 
 
 def project_settings(**overrides) -> Settings:
     settings = get_project_settings()
     settings.setdict(overrides, priority="cmdline")
-    HdndSpider.update_settings(settings)
+    SPIDER.update_settings(settings)
     return settings
 
 
@@ -52,7 +55,7 @@ def test_an_explicit_user_agent_wins():
 
 def test_retries_back_off_exponentially_up_to_a_ceiling():
     crawler = get_crawler(
-        HdndSpider, {"RETRY_BACKOFF_BASE": 2.0, "RETRY_BACKOFF_MAX": 10.0, "RETRY_TIMES": 5}
+        SPIDER, {"RETRY_BACKOFF_BASE": 2.0, "RETRY_BACKOFF_MAX": 10.0, "RETRY_TIMES": 5}
     )
     middleware = BackoffRetryMiddleware.from_crawler(crawler)
     delays = [middleware._delay(Request("http://x/", meta={"retry_times": n})) for n in range(1, 6)]
@@ -60,7 +63,7 @@ def test_retries_back_off_exponentially_up_to_a_ceiling():
 
 
 async def _retry_once(settings) -> object:
-    crawler = get_crawler(HdndSpider, settings)
+    crawler = get_crawler(SPIDER, settings)
     crawler.spider = crawler._create_spider()
     middleware = BackoffRetryMiddleware.from_crawler(crawler)
     request = Request("http://hdnd.caobang.gov.vn/tin-tuc/")

@@ -18,7 +18,7 @@ from datasette.utils import to_css_class, urlsafe_components
 
 from hdnd_crawler.archive.search import MARK_END, MARK_START, register_functions
 from hdnd_crawler.browse.facets import COUNTED_FACETS
-from hdnd_crawler.sites.registry import SiteConfigError, get_site
+from hdnd_crawler.sites.registry import SiteConfigError, registry, user_registry
 
 # Editor HTML shown only cleaned: no scripts, styles or handlers, and no images either, so that
 # reading the archive never fetches from the site (the images column lists them).
@@ -91,9 +91,11 @@ def render_cell(value: Any, column: str, table: str | None) -> markupsafe.Markup
     return None
 
 
-def _citation(article: dict[str, Any]) -> str:
+def _citation(article: dict[str, Any], archive_path: str | None) -> str:
     try:
-        publisher = get_site(article["site"]).name
+        # The user's registry, beside the archive, names the sites added to it.
+        user_file = user_registry(archive_path) if archive_path else None
+        publisher = registry(user_file).get(article["site"]).name
     except SiteConfigError:
         publisher = article["site"]
     published = (article["published_at"] or "")[:10]
@@ -129,7 +131,7 @@ async def _article_page(datasette: Any, database: str, request: Any) -> dict[str
             "body_html_clean": sanitize(article["body_html"] or ""),
             "attachments_list": [dict(r) for r in attachments.rows],
             "version_count": versions.first()[0],
-            "citation": _citation(article),
+            "citation": _citation(article, db.path),
         }
     }
 

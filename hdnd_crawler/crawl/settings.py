@@ -6,9 +6,13 @@ from hdnd_crawler.crawl.identity import user_agent
 BOT_NAME = "hdnd_crawler"
 SPIDER_MODULES = ["hdnd_crawler.crawl.spiders"]
 NEWSPIDER_MODULE = "hdnd_crawler.crawl.spiders"
+# A spider for every registered site, made from the registry (the user's file beside ARCHIVE_DB).
+SPIDER_LOADER_CLASS = "hdnd_crawler.crawl.spiders.registered.RegistrySpiderLoader"
 
 # Where the archive lives; relative paths are taken from the working directory.
 ARCHIVE_DB = "archive/hdnd.db"
+# The user's site registry, layered over the built-in one ("": sites.toml beside ARCHIVE_DB).
+SITES_FILE = ""
 
 # An honest, desktop-looking identity: NukeViet serves another theme to phone-like agents.
 # Whoever runs the crawler sets where a site's operator can reach them (a URL or mailto:);

@@ -28,9 +28,9 @@ from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 
 from hdnd_crawler.archive.store import Archive
+from hdnd_crawler.crawl.registry import registry_for
 from hdnd_crawler.crawl.spiders.registered import spider_class
 from hdnd_crawler.crawl.warc import Capture, read_captures, warc_files
-from hdnd_crawler.sites.registry import get_site
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class _Replay:
     """One crawl run replayed: its spider, its pipeline chain, the attachments it asked for."""
 
     def __init__(self, settings: Settings, info: dict[str, str], site: str | None):
-        spider_cls = spider_class(get_site(site or info.get("isPartOf")))
+        spider_cls = spider_class(registry_for(settings).get(site or info.get("isPartOf")))
         self.crawler = Crawler(spider_cls, settings)
         self.crawler.stats = load_object(settings["STATS_CLASS"])(self.crawler)
         fetch_base = info.get("fetch-base") or None

@@ -25,9 +25,10 @@ from scrapy.utils.project import get_project_settings
 from hdnd_crawler.archive.store import UNFINISHED_RUN, Archive, utc_now
 from hdnd_crawler.crawl.health import EXIT_FAILED, Verdict, judge
 from hdnd_crawler.crawl.plan import Mode
+from hdnd_crawler.crawl.registry import registry_for
 from hdnd_crawler.crawl.spiders.registered import spider_class
 from hdnd_crawler.runs.lock import exclusive, lock_path
-from hdnd_crawler.sites.registry import get_site
+from hdnd_crawler.sites.registry import Site
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,8 @@ def run(
     :class:`~hdnd_crawler.sites.registry.SiteConfigError` for an unknown site or a bad ``base_url``.
     """
     settings = settings or project_settings()
-    site = get_site(site, base_url).slug
+    chosen = registry_for(settings).get(site, base_url)
+    site = chosen.slug
     db_path = Path(settings.get("ARCHIVE_DB"))
     with exclusive(lock_path(db_path)):
         configure_logging(settings)
@@ -108,13 +110,13 @@ def run(
             run_id = archive.start_run(site, mode, utc_now(), resume_from)
         finally:
             archive.close()
-        started = _Run(site, mode, run_id, archived, base_url, resume_from)
+        started = _Run(chosen, mode, run_id, archived, base_url, resume_from)
         return _crawl(started, settings, progress)
 
 
 @dataclass
 class _Run:
-    site: str
+    site: Site
     mode: Mode
     run_id: int
     archived: int  # articles of the site in the archive when the run started
@@ -132,7 +134,7 @@ def _crawl(run: _Run, settings: Settings, progress: bool) -> RunResult:
     stats: dict[str, Any] = {}
     try:
         process = CrawlerProcess(settings, install_root_handler=False)
-        crawler = process.create_crawler(spider_class(get_site(run.site)))
+        crawler = process.create_crawler(spider_class(run.site))
         process.crawl(
             crawler,
             site=run.site,
@@ -150,7 +152,9 @@ def _crawl(run: _Run, settings: Settings, progress: bool) -> RunResult:
     except Exception as exc:  # the run must still be recorded, whatever broke
         logger.exception("The crawl crashed")
         verdict = Verdict("failed", EXIT_FAILED, {}, [f"crashed: {exc!r}"])
-    summary = summarize(run.site, run.mode, run.run_id, verdict, stats, time.monotonic() - started)
+    summary = summarize(
+        run.site.slug, run.mode, run.run_id, verdict, stats, time.monotonic() - started
+    )
     archive = Archive(settings.get("ARCHIVE_DB"))
     try:
         archive.finish_run(

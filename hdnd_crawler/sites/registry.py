@@ -1,7 +1,10 @@
-"""The site registry: ``sites.toml`` loaded once into frozen :class:`Site` objects.
+"""The site registry: TOML files loaded into frozen :class:`Site` objects.
 
-A site's block names its kind of CMS (``cms``) and is layered over that kind's defaults block
-(``[nukeviet]``), so a new NukeViet site needs only what differs from the stock news module.
+Two files, layered: the built-in ``sites.toml`` beside this module (the defaults block of each
+kind of CMS, e.g. ``[nukeviet]``, and the built-in sites), and the user's own registry, a
+``sites.toml`` beside the archive that ``hdnd-crawler sites add`` writes and a person may edit.
+A site's block names its kind (``cms``) and is layered over that kind's defaults block, so a
+new NukeViet site needs only what differs from the stock news module.
 """
 
 from __future__ import annotations
@@ -11,15 +14,21 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+from cssselect import SelectorError, parse
+
 REGISTRY_PATH = Path(__file__).with_name("sites.toml")
+# The user's registry is a file of this name beside the archive database.
+USER_REGISTRY_NAME = "sites.toml"
 # The kinds of site the crawler knows; each has a defaults block of that name in the registry.
 CMS_KINDS = ("nukeviet",)
 
 
 class SiteConfigError(ValueError):
-    """The registry is malformed or names no such site."""
+    """The registry is malformed or names no such site; the message names the file, site and
+    key at fault."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,11 @@ class Site:
         return replace(self, fetch_base=f"{parts.scheme}://{parts.netloc}")
 
 
+def user_registry(archive_db: str | Path) -> Path:
+    """Where the user's registry of the archive ``archive_db`` is: a file beside it."""
+    return Path(archive_db).parent / USER_REGISTRY_NAME
+
+
 def _merge(defaults: dict, override: dict) -> dict:
     merged = dict(defaults)
     for key, value in override.items():
@@ -76,25 +90,72 @@ def _merge(defaults: dict, override: dict) -> dict:
     return merged
 
 
-def _compile(raw: dict, module_path: str) -> Patterns:
-    module = re.escape(module_path.rstrip("/"))
-    try:
-        return Patterns(
-            article=re.compile(raw["article"].replace("{module}", module)),
-            category=re.compile(raw["category"].replace("{module}", module)),
-            category_page=re.compile(raw["category_page"].replace("{module}", module)),
-            tag=re.compile(raw["tag"].replace("{module}", module)),
-            not_category=frozenset(raw["not_category"]),
+# What each key of a merged site block must hold: the type, and for lists and tables the type
+# of their values. Anything else is a mistake in a hand-edited file, reported by key.
+_STRING_KEYS = ("name", "cms", "base_url", "timezone", "module", "module_path")
+_LIST_KEYS = ("aliases", "start_paths", "feed_paths", "sitemap_paths")
+_PATTERN_KEYS = ("article", "category", "category_page", "tag")
+
+
+def _expect(slug: str, key: str, value: Any, kind: type, item: type | None = None) -> None:
+    ok = isinstance(value, kind)
+    if ok and item is not None:
+        values = value.values() if isinstance(value, dict) else value
+        ok = all(isinstance(v, item) for v in values)
+    if not ok:
+        wanted = kind.__name__ + (f" of {item.__name__}" if item else "")
+        raise SiteConfigError(f"site {slug!r}: key {key!r} must be a {wanted}, got {value!r}")
+
+
+def _check(slug: str, block: dict) -> None:
+    required = ("cms", "name", "base_url", "module", "selectors", "patterns", "labels")
+    for key in (*required, "timezone", "start_paths", "feed_paths", "sitemap_paths"):
+        if key not in block:
+            raise SiteConfigError(f"site {slug!r}: missing key {key!r}")
+    for key in _STRING_KEYS:
+        if key in block:
+            _expect(slug, key, block[key], str)
+    for key in _LIST_KEYS:
+        if key in block:
+            _expect(slug, key, block[key], list, str)
+    parts = urlsplit(block["base_url"])
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SiteConfigError(
+            f"site {slug!r}: key 'base_url' must be http(s)://host, got {block['base_url']!r}"
         )
-    except (KeyError, re.error) as exc:
-        raise SiteConfigError(f"bad [patterns] entry: {exc}") from exc
+    _expect(slug, "selectors", block["selectors"], dict, str)
+    for name, selector in block["selectors"].items():
+        try:
+            parse(selector)
+        except SelectorError as exc:
+            raise SiteConfigError(
+                f"site {slug!r}: key 'selectors.{name}' is not a CSS selector ({exc}): {selector!r}"
+            ) from None
+    _expect(slug, "labels", block["labels"], dict, list)
+    for name, labels in block["labels"].items():
+        _expect(slug, f"labels.{name}", labels, list, str)
+    _expect(slug, "patterns", block["patterns"], dict)
+
+
+def _compile(slug: str, raw: dict, module_path: str) -> Patterns:
+    module = re.escape(module_path.rstrip("/"))
+    compiled = {}
+    for key in _PATTERN_KEYS:
+        if not isinstance(raw.get(key), str):
+            raise SiteConfigError(f"site {slug!r}: key 'patterns.{key}' must be a string")
+        try:
+            compiled[key] = re.compile(raw[key].replace("{module}", module))
+        except re.error as exc:
+            raise SiteConfigError(
+                f"site {slug!r}: key 'patterns.{key}' is not a regular expression ({exc})"
+            ) from None
+    _expect(slug, "patterns.not_category", raw.get("not_category"), list, str)
+    return Patterns(**compiled, not_category=frozenset(raw["not_category"]))
 
 
 def build_site(slug: str, block: dict) -> Site:
-    """Turn one merged registry block into a :class:`Site`, checking required keys."""
-    for key in ("name", "cms", "base_url", "module", "selectors", "patterns", "labels"):
-        if key not in block:
-            raise SiteConfigError(f"site {slug!r}: missing {key!r}")
+    """Turn one merged registry block into a :class:`Site`, checking every key."""
+    _check(slug, block)
     base = block["base_url"].rstrip("/")
     module_path = block.get("module_path", "")
     return Site(
@@ -109,60 +170,107 @@ def build_site(slug: str, block: dict) -> Site:
         start_paths=tuple(block["start_paths"]),
         feed_paths=tuple(block["feed_paths"]),
         sitemap_paths=tuple(block["sitemap_paths"]),
-        patterns=_compile(block["patterns"], module_path),
+        patterns=_compile(slug, block["patterns"], module_path),
         selectors=dict(block["selectors"]),
         labels={k: tuple(v) for k, v in block["labels"].items()},
         fetch_base=base,
     )
 
 
-def _kind(slug: str, block: dict) -> str:
+def _kind(slug: str, block: Any) -> str:
+    if not isinstance(block, dict):
+        raise SiteConfigError(f"site {slug!r}: expected a table [sites.{slug}]")
     cms = block.get("cms")
     if cms not in CMS_KINDS:
         raise SiteConfigError(
-            f"site {slug!r}: 'cms' is {cms!r}; it must be one of {', '.join(CMS_KINDS)}"
+            f"site {slug!r}: key 'cms' is {cms!r}; it must be one of {', '.join(CMS_KINDS)}"
         )
     return cms
 
 
-@cache
-def _read(path: Path) -> tuple[dict[str, Site], str | None]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A registry file's tables; a file that is not there is an empty registry."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SiteConfigError(f"cannot read site registry {path}: {exc}") from exc
-    sites = {
-        slug: build_site(slug, _merge(raw.get(_kind(slug, block), {}), block))
-        for slug, block in raw.get("sites", {}).items()
-    }
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The registered sites, and the one taken when none is named."""
+
+    sites: dict[str, Site]
+    default: str | None
+    user_file: Path | None = None
+
+    def default_slug(self) -> str:
+        """The registry's ``default``, else its only site."""
+        if self.default is not None:
+            return self.default
+        if len(self.sites) == 1:
+            return next(iter(self.sites))
+        raise SiteConfigError("no site named and the registry names no default: pick one")
+
+    def get(self, slug: str | None = None, base_url: str | None = None) -> Site:
+        """The site ``slug`` (default: :meth:`default_slug`), optionally fetched from the
+        mirror at ``base_url``."""
+        slug = slug or self.default_slug()
+        if slug not in self.sites:
+            known = ", ".join(sorted(self.sites)) or "none"
+            raise SiteConfigError(f"unknown site {slug!r} (known: {known})")
+        site = self.sites[slug]
+        return site.mirrored_at(base_url) if base_url else site
+
+
+def _file_state(path: Path | None) -> tuple[int, int] | None:
+    try:
+        stat = path.stat() if path else None
+    except FileNotFoundError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+
+@cache
+def _load(user_file: Path | None, state: tuple[int, int] | None) -> Registry:
+    raw = read_toml(REGISTRY_PATH)
+    if user_file is not None:
+        raw = _merge(raw, read_toml(user_file))
+    try:
+        sites = {
+            slug: build_site(slug, _merge(raw.get(_kind(slug, block), {}), block))
+            for slug, block in raw.get("sites", {}).items()
+        }
+    except SiteConfigError as exc:
+        # Only the user's file is edited by hand: the mistake is there.
+        raise SiteConfigError(f"{exc} (in {user_file})" if user_file else str(exc)) from None
     default = raw.get("default")
     if default is not None and default not in sites:
-        raise SiteConfigError(f"registry {path}: default site {default!r} is not registered")
-    return sites, default
+        raise SiteConfigError(f"the registry's default site {default!r} is not registered")
+    return Registry(sites, default, user_file)
 
 
-def load_registry(path: Path = REGISTRY_PATH) -> dict[str, Site]:
-    """Every registered site, read once; each inherits the defaults block of its kind."""
-    return _read(path)[0]
+def registry(user_file: Path | None = None) -> Registry:
+    """The built-in registry with the user's file ``user_file`` (if any) layered over it; read
+    again whenever that file changes."""
+    return _load(user_file, _file_state(user_file))
 
 
-def default_slug(path: Path = REGISTRY_PATH) -> str:
-    """The site taken when none is named: the registry's ``default``, else its only site."""
-    sites, default = _read(path)
-    if default is None and len(sites) == 1:
-        default = next(iter(sites))
-    if default is None:
-        raise SiteConfigError("no site named and the registry names no default: pick one")
-    return default
+def load_registry(user_file: Path | None = None) -> dict[str, Site]:
+    """Every registered site; each inherits the defaults block of its kind."""
+    return registry(user_file).sites
 
 
-def get_site(slug: str | None = None, base_url: str | None = None) -> Site:
-    """The registered site ``slug`` (default: :func:`default_slug`), optionally fetched from the
-    mirror at ``base_url``."""
-    sites = load_registry()
-    slug = slug or default_slug()
-    if slug not in sites:
-        known = ", ".join(sorted(sites)) or "none"
-        raise SiteConfigError(f"unknown site {slug!r} (known: {known})")
-    site = sites[slug]
-    return site.mirrored_at(base_url) if base_url else site
+def default_slug(user_file: Path | None = None) -> str:
+    """The site taken when none is named."""
+    return registry(user_file).default_slug()
+
+
+def get_site(
+    slug: str | None = None, base_url: str | None = None, user_file: Path | None = None
+) -> Site:
+    """The registered site ``slug`` (default: the registry's default site), optionally fetched
+    from the mirror at ``base_url``."""
+    return registry(user_file).get(slug, base_url)

@@ -32,13 +32,14 @@ from hdnd_crawler.attachments import attachment_file
 from hdnd_crawler.crawl.failures import failure_kind
 from hdnd_crawler.crawl.identity import user_agent
 from hdnd_crawler.crawl.plan import MODES, CrawlPlan, redirects_to_itself
+from hdnd_crawler.crawl.registry import registry_for
 from hdnd_crawler.extract import urls
 from hdnd_crawler.extract.checks import IncompletePage, check_complete
 from hdnd_crawler.extract.html import PageError
 from hdnd_crawler.extract.kinds import extractor_for
 from hdnd_crawler.extract.listing import Listing
 from hdnd_crawler.records import Article, CategoryMembership, Known, Withdrawal
-from hdnd_crawler.sites.registry import get_site
+from hdnd_crawler.sites.registry import Site
 
 # What a page of the site is, by its URL: an article, a category listing page, or another
 # page (the home page, a tag) read for its links only.
@@ -62,23 +63,23 @@ def crawled_by(crawler: Crawler) -> NukeVietSpider:
 class NukeVietSpider(scrapy.Spider):
     """A NukeViet site: ``scrapy crawl SLUG [-a base_url=URL] [-a mode=incremental]``.
 
-    Registered sites each have a subclass named after their slug; the base class crawls the
-    one given with ``site=`` (default: the registry's default site).
+    Each registered site has a subclass named after its slug (``registered``); ``-a site=SLUG``
+    picks another registered site.
     """
 
-    default_site: str | None = None
+    registered: Site | None = None
 
     def __init__(
         self,
         *args: Any,
-        site: str | None = None,
+        site: Site,
         base_url: str | None = None,
         mode: str = "full",
         resume_from: str | None = None,
         **kw: Any,
     ):
         super().__init__(*args, **kw)
-        self.site = get_site(site or self.default_site, base_url)
+        self.site = site.mirrored_at(base_url) if base_url else site
         self.extract = extractor_for(self.site)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
@@ -92,8 +93,15 @@ class NukeVietSpider(scrapy.Spider):
         self.rechecked = False
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NukeVietSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
+    def from_crawler(
+        cls, crawler: Crawler, *args: Any, site: str | Site | None = None, **kwargs: Any
+    ) -> NukeVietSpider:
+        if site is None and cls.registered is not None:
+            site = cls.registered
+        elif not isinstance(site, Site):
+            # The registry read with the crawl's settings: the user's file is beside its archive.
+            site = registry_for(crawler.settings).get(site)
+        spider = super().from_crawler(crawler, *args, site=site, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+from scrapy.settings import BaseSettings
+from scrapy.spiderloader import SpiderLoader
+
+from hdnd_crawler.crawl.registry import registry_for
 from hdnd_crawler.crawl.spiders.nukeviet import NukeVietSpider
-from hdnd_crawler.sites.registry import Site, load_registry
+from hdnd_crawler.sites.registry import Site
 
 SPIDERS: dict[str, type[NukeVietSpider]] = {"nukeviet": NukeVietSpider}
 
@@ -13,9 +17,15 @@ def spider_class(site: Site) -> type[NukeVietSpider]:
     """The spider class of a registered site: named after its slug, crawling it by default."""
     base = SPIDERS[site.cms]
     class_name = "".join(part.capitalize() for part in site.slug.replace("-", "_").split("_"))
-    attributes = {"name": site.slug, "default_site": site.slug, "__module__": __name__}
+    attributes = {"name": site.slug, "registered": site, "__module__": __name__}
     return type(f"{class_name}Spider", (base,), attributes)
 
 
-# Module attributes, where Scrapy's spider loader finds spider classes.
-globals().update({cls.__name__: cls for cls in map(spider_class, load_registry().values())})
+class RegistrySpiderLoader(SpiderLoader):
+    """Scrapy's spider loader, plus a spider for each site of the registry the settings name
+    (the built-in sites and those in the user's file beside the archive)."""
+
+    def __init__(self, settings: BaseSettings):
+        super().__init__(settings)
+        for site in registry_for(settings).sites.values():
+            self._spiders[site.slug] = spider_class(site)
