@@ -131,7 +131,7 @@ def _check(slug: str, block: dict) -> None:
             raise SiteConfigError(
                 f"site {slug!r}: key 'selectors.{name}' is not a CSS selector ({exc}): {selector!r}"
             ) from None
-    _expect(slug, "labels", block["labels"], dict, list)
+    _expect(slug, "labels", block["labels"], dict)
     for name, labels in block["labels"].items():
         _expect(slug, f"labels.{name}", labels, list, str)
     _expect(slug, "patterns", block["patterns"], dict)
