@@ -32,8 +32,13 @@ def _setting(value: str) -> tuple[str, str]:
 
 @cli.command()
 @click.option(
-    "--site", metavar="SLUG", help="A registered site (default: the registry's default site)."
+    "--site",
+    "sites",
+    metavar="SLUG",
+    multiple=True,
+    help="A registered site (repeatable; default: the registry's default site).",
 )
+@click.option("--all", "every_site", is_flag=True, help="Every registered site, at once.")
 @click.option(
     "--full/--incremental",
     default=False,
@@ -44,12 +49,14 @@ def _setting(value: str) -> tuple[str, str]:
 @click.option(
     "--base-url",
     metavar="URL",
-    help="Fetch from this mirror of the site (a staging copy); stored URLs stay the site's own.",
+    help="Fetch from this mirror of the site (a staging copy); stored URLs stay the site's own."
+    " One site only.",
 )
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Archive file (default: the ARCHIVE_DB setting, archive/hdnd.db).",
+    help="Archive file (default: the ARCHIVE_DB setting, archive/hdnd.db). Sites added with"
+    " `sites add` are in the sites.toml beside it.",
 )
 @click.option(
     "--set",
@@ -59,46 +66,68 @@ def _setting(value: str) -> tuple[str, str]:
     help="Override a Scrapy or crawler setting (repeatable), e.g. --set RECHECK_DAYS=30.",
 )
 def crawl(
-    site: str | None, full: bool, base_url: str | None, db: Path | None, overrides: tuple[str, ...]
+    sites: tuple[str, ...],
+    every_site: bool,
+    full: bool,
+    base_url: str | None,
+    db: Path | None,
+    overrides: tuple[str, ...],
 ) -> None:
-    """Crawl a site into the archive, once; meant for cron or a systemd timer.
+    """Crawl sites into the archive, once; meant for cron or a systemd timer.
 
-    One run at a time per archive (a lock file beside it). Logs go to stderr as plain lines,
-    or a live progress line on a terminal; the last line on stdout is the run's summary, also
-    stored in the crawl_runs table.
+    Several sites (--site repeated, or --all) are crawled at once, each as politely as one
+    alone; one site's failure does not stop the others. One run at a time per site (a lock
+    file beside the archive). Logs go to stderr as plain lines, or a live progress line on a
+    terminal for one site; stdout gets a summary line per site, also stored in the crawl_runs
+    table.
 
     \b
-    Exit status:
+    Exit status (of several sites: the most serious, in the order 1, 4, 3, 5):
       0  ok
       1  failed: crashed, interrupted, or the site could not be reached
       2  usage error
       3  partial: some pages failed for good after retries
       4  layout change suspected: bodies or listings went missing (rows left as they were)
-      5  another crawl of this archive is running
+      5  another crawl of this site is running
 
     \b
     Example:
         hdnd-crawler crawl                  # daily: new articles and recent edits
         hdnd-crawler crawl --full           # weekly: everything, and withdrawn articles
+        hdnd-crawler crawl --all            # every registered site, at once
         hdnd-crawler crawl --db /srv/hdnd/hdnd.db --set LOG_FILE=/var/log/hdnd/crawl.log
     """
     from hdnd_crawler.crawl.health import EXIT_LOCKED
+    from hdnd_crawler.crawl.plan import Mode
+    from hdnd_crawler.crawl.registry import registry_for
     from hdnd_crawler.runs.lock import LockHeld
-    from hdnd_crawler.runs.runner import project_settings, run
+    from hdnd_crawler.runs.runner import exit_code, project_settings, run, run_sites
     from hdnd_crawler.sites.registry import SiteConfigError
 
+    if every_site and sites:
+        raise click.UsageError("--all and --site are alternatives: give one")
+    if base_url and (every_site or len(sites) > 1):
+        raise click.UsageError("--base-url is the mirror of one site: give one --site")
     values = dict(_setting(v) for v in overrides)
     if db is not None:
         values["ARCHIVE_DB"] = str(db)
-    progress = sys.stderr.isatty()
-    if progress and "LOG_LEVEL" not in values:
-        values["LOG_LEVEL"] = "WARNING"
+    mode: Mode = "full" if full else "incremental"
     try:
+        settings = project_settings(values)
+        chosen = list(registry_for(settings).sites) if every_site else list(sites)
+        if len(chosen) > 1:
+            results = run_sites(chosen, mode, settings=settings)
+            for result in results:
+                click.echo(result.summary)
+            sys.exit(exit_code(results))
+        progress = sys.stderr.isatty()
+        if progress and "LOG_LEVEL" not in values:
+            settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
         result = run(
-            site,
-            "full" if full else "incremental",
+            chosen[0] if chosen else None,
+            mode,
             base_url=base_url,
-            settings=project_settings(values),
+            settings=settings,
             progress=progress,
         )
     except SiteConfigError as exc:

@@ -29,7 +29,7 @@ def test_help_documents_every_exit_status():
 @pytest.mark.processes
 def test_a_second_run_exits_at_once_while_the_archive_is_locked(tmp_path):
     db = tmp_path / "hdnd.db"
-    with exclusive(lock_path(db)):
+    with exclusive(lock_path(db, "hdnd")):
         result = crawl("http://127.0.0.1:9", db)
     assert result.returncode == 5, explain(result)
     assert "another crawl holds" in result.stderr and f"pid {os.getpid()}" in result.stderr

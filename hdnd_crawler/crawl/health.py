@@ -20,6 +20,17 @@ EXIT_MEANINGS = {
     EXIT_LAYOUT: "layout change suspected: article bodies or category listings went missing",
     EXIT_LOCKED: "locked: another crawl of this archive is running; nothing done",
 }
+# Which exit status wins when several sites are crawled at once: the one that most needs a
+# person (a run that failed, then a layout change, then pages lost, then a site left alone
+# because another crawl of it was running).
+SERIOUSNESS = (EXIT_FAILED, EXIT_LAYOUT, EXIT_PARTIAL, EXIT_LOCKED, EXIT_OK)
+
+
+def most_serious(codes: list[int]) -> int:
+    """The exit status of several runs: the most serious of theirs (ok when there are none)."""
+    return min(codes, key=SERIOUSNESS.index, default=EXIT_OK)
+
+
 # Reported, but the site's own business rather than a failure of the crawl.
 NOT_FAILURES = frozenset({"http_404", "http_410", "robots", "invalid_article"})
 

@@ -1,4 +1,4 @@
-"""One crawl per archive at a time: an exclusive, non-blocking lock file beside it."""
+"""One crawl of a site at a time: an exclusive, non-blocking lock file beside the archive."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ class LockHeld(RuntimeError):
     """Another process holds the lock."""
 
 
-def lock_path(archive_db: str | Path) -> Path:
-    return Path(f"{archive_db}.lock")
+def lock_path(archive_db: str | Path, site: str) -> Path:
+    """The lock of the crawls of ``site`` into ``archive_db``: one at a time per site, several
+    sites at once (SQLite serialises their writes, each article its own transaction)."""
+    return Path(f"{archive_db}.{site}.lock")
 
 
 @contextmanager
