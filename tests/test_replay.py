@@ -7,7 +7,11 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from devtools.testsite.replay import replay
+
+pytestmark = pytest.mark.servers
 
 CAPTURE = Path(__file__).parent / "fixtures" / "nukeviet-egov" / "capture"
 
