@@ -11,8 +11,9 @@ import sqlite3
 
 import pytest
 
-from hdnd_crawler.archive import store
-from hdnd_crawler.archive.store import MIGRATIONS, Archive
+from hdnd_crawler.archive import schema
+from hdnd_crawler.archive.migrations import MIGRATIONS
+from hdnd_crawler.archive.store import Archive
 from tests.conftest import FIXTURES
 
 SCHEMAS = FIXTURES / "schema"
@@ -43,7 +44,7 @@ def test_an_empty_file_gets_the_latest_schema_as_released(tmp_path):
 
 @pytest.mark.parametrize("version", range(1, len(MIGRATIONS)))
 def test_each_migration_leaves_the_schema_it_left_when_released(tmp_path, monkeypatch, version):
-    monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS[:version])
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:version])
     archive = Archive(tmp_path / "a.db")
     try:
         assert schema_dump(archive.db.conn) == expected_schema(version)
