@@ -32,7 +32,8 @@ from hdnd_crawler.archive.store import (
     VERSIONED_FIELDS,
     Archive,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, archive_at
+from tests.crawling import crawl, explain
 
 SCHEMAS = FIXTURES / "schema"
 # schema_migrations.name of each version, as the releases recorded them.
@@ -59,15 +60,6 @@ def schema_dump(conn: sqlite3.Connection) -> str:
 def expected_schema(version: int) -> str:
     name = "latest.sql" if version == LATEST else f"v{version}.sql"
     return (SCHEMAS / name).read_text("utf-8")
-
-
-def archive_at(path: Path, version: int, monkeypatch) -> sqlite3.Connection:
-    """A new archive file at ``version``, made by the frozen migrations alone."""
-    conn = sqlite3.connect(path)
-    with monkeypatch.context() as patched:
-        patched.setattr(schema, "MIGRATIONS", MIGRATIONS[:version])
-        assert schema.migrate(conn, path) == (0, version)
-    return conn
 
 
 def columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -214,6 +206,13 @@ def test_a_writer_refuses_another_database_and_a_newer_archive_before_writing(tm
     before = sha256(other)
     with pytest.raises(NotAnArchive, match="other.db is not an hdnd-crawler archive"):
         Archive(other)
+    # A crawl says so in one line and exits 2, before any request.
+    result = crawl("http://127.0.0.1:9", other)
+    assert result.returncode == 2, explain(result)
+    assert result.stderr.endswith(
+        "other.db is not an hdnd-crawler archive (it has no"
+        " schema_migrations and articles tables)\n"
+    )
     assert sha256(other) == before
 
     newer = tmp_path / "newer.db"
