@@ -3,19 +3,26 @@ they cannot read as it is gets a one-line error naming what to do, and stays byt
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import sqlite3
+import subprocess
 from pathlib import Path
 
+import click
 import pytest
+import yaml
 from click.testing import CliRunner
+from datasette.app import Datasette
 
 from hdnd_crawler.archive.schema import LATEST
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.cli import cli
 from hdnd_crawler.records import Article
-from tests.conftest import archive_at
+from tests.conftest import REPO, archive_at
+from tests.test_datasette import free_port, serve_command
 
+METADATA = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))
 ARTICLE = Article(
     site="hdnd",
     article_id=697,
@@ -126,3 +133,44 @@ def test_search_reads_a_wal_archive_being_written_and_one_closed_cleanly(tmp_pat
     assert sha256(path) == before
     # Readers of a WAL file share its index file; SQLite makes it again, and an empty log.
     assert wal.stat().st_size == 0
+
+
+def test_datasette_refuses_an_older_archive_and_serves_a_current_one_unchanged(
+    old_archive, tmp_path
+):
+    before = sha256(old_archive)
+    with pytest.raises(click.ClickException, match="is at schema version 4"):
+        asyncio.run(Datasette([str(old_archive)], metadata=METADATA).invoke_startup())
+    assert sha256(old_archive) == before
+
+    current = tmp_path / "hdnd.db"
+    archive = Archive(current)
+    archive.upsert_article(ARTICLE)
+    archive.close()
+    before = sha256(current)
+
+    async def search() -> list[dict]:
+        ds = Datasette([str(current)], metadata=METADATA)
+        await ds.invoke_startup()
+        response = await ds.client.get("/hdnd/articles.json?_search=hoi+dong&_shape=objects")
+        return response.json()["rows"]
+
+    assert [row["article_id"] for row in asyncio.run(search())] == [697]
+    assert sha256(current) == before
+
+
+def test_make_serve_refuses_an_older_archive(old_archive):
+    before = sha256(old_archive)
+    served = subprocess.run(
+        serve_command(old_archive, free_port()),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert served.returncode == 1
+    assert served.stderr.endswith(
+        f"Error: {old_archive} is at schema version 4, this hdnd-crawler needs {LATEST}:"
+        f" run 'hdnd-crawler migrate --db {old_archive}' (or any crawl) to upgrade it\n"
+    )
+    assert sha256(old_archive) == before
