@@ -22,6 +22,8 @@ SERVE_DB ?= archive/hdnd.db
 SERVE_PORT ?= 8001
 # Facets of a search found in most of the archive take a few hundred ms (one query counts them
 # all, hdnd_crawler/browse/facets.py); Datasette's default limit (200 ms) would drop them unsaid.
+# Datasette reads a file it is given (without -i) through mode=ro connections, and the plugin's
+# startup hook refuses an archive at another schema version: serving never writes nor migrates.
 serve: $(STAMP)
 	$(BIN)/datasette serve $(SERVE_DB) --host 127.0.0.1 --port $(SERVE_PORT) --metadata archive/metadata.yml --template-dir archive/templates --setting truncate_cells_html 300 --setting suggest_facets off --setting default_page_size 20 --setting facet_time_limit_ms 1000
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from hdnd_crawler import __version__
+
+if TYPE_CHECKING:
+    from hdnd_crawler.archive.store import Archive
 
 
 @click.group()
@@ -21,6 +26,24 @@ def cli() -> None:
     Example:
         hdnd-crawler crawl --site hdnd
     """
+
+
+class ArchiveUnusable(click.ClickException):
+    """An archive file the command cannot use as it is: one line saying why and what to do."""
+
+    exit_code = 2
+
+
+def _open_archive(db: Path, readonly: bool) -> Archive:
+    from hdnd_crawler.archive.schema import ArchiveError
+    from hdnd_crawler.archive.store import Archive
+
+    try:
+        return Archive(db, readonly=readonly)
+    except ArchiveError as exc:
+        raise ArchiveUnusable(str(exc)) from exc
+    except sqlite3.OperationalError as exc:  # unreadable, locked…
+        raise ArchiveUnusable(f"{db}: {exc}") from exc
 
 
 def _setting(value: str) -> tuple[str, str]:
@@ -85,7 +108,7 @@ def crawl(
     Exit status (of several sites: the most serious, in the order 1, 4, 3, 5):
       0  ok
       1  failed: crashed, interrupted, or the site could not be reached
-      2  usage error
+      2  usage error, or an archive it cannot write (another database, a newer version)
       3  partial: some pages failed for good after retries
       4  layout change suspected: bodies or listings went missing (rows left as they were)
       5  another crawl of this site is running
@@ -97,6 +120,7 @@ def crawl(
         hdnd-crawler crawl --all            # every registered site, at once
         hdnd-crawler crawl --db /srv/hdnd/hdnd.db --set LOG_FILE=/var/log/hdnd/crawl.log
     """
+    from hdnd_crawler.archive.schema import ArchiveError
     from hdnd_crawler.crawl.health import EXIT_LOCKED
     from hdnd_crawler.crawl.plan import Mode
     from hdnd_crawler.crawl.registry import registry_for
@@ -132,6 +156,8 @@ def crawl(
         )
     except SiteConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+    except ArchiveError as exc:
+        raise ArchiveUnusable(str(exc)) from exc
     except LockHeld as exc:
         click.echo(f"hdnd-crawler: {exc}; not starting.", err=True)
         sys.exit(EXIT_LOCKED)
@@ -160,8 +186,9 @@ def search(query: str, db: Path, limit: int, order: str) -> None:
 
     Diacritics never matter: "hoi dong" and "Hội đồng" find the same articles. Words typed
     together are one phrase; quote phrases to ask for several at once. Prints title, date,
-    URL and a snippet with the hits [bracketed] (highlighted on a terminal). Exit status 1:
-    nothing matched.
+    URL and a snippet with the hits [bracketed] (highlighted on a terminal). The archive is
+    only read, never changed. Exit status 1: nothing matched; 2: bad options, or an archive to
+    upgrade first (hdnd-crawler migrate).
 
     \b
     Example:
@@ -170,11 +197,12 @@ def search(query: str, db: Path, limit: int, order: str) -> None:
         hdnd-crawler search "thac Ban Gioc" --order relevance
     """
     from hdnd_crawler.archive.search import search as find
-    from hdnd_crawler.archive.store import Archive
 
-    archive = Archive(db)
+    archive = _open_archive(db, readonly=True)
     try:
-        hits = find(archive.db.conn, query, limit, order)
+        hits = find(
+            archive.db.conn, query, limit, "relevance" if order == "relevance" else "newest"
+        )
     finally:
         archive.close()
     if not hits:
@@ -215,7 +243,9 @@ def export(fmt: str, since, site: str | None, db: Path, output: Path) -> None:
 
     Every column of the articles table: text, metadata and the capture it was read from. In
     CSV, list fields (categories, tags, images, attachments) are JSON inside their cell. The
-    rows stream out as they are read; on a terminal a progress bar shows on stderr.
+    rows stream out as they are read; on a terminal a progress bar shows on stderr. The archive
+    is only read, never changed; one at an older schema version is upgraded by
+    hdnd-crawler migrate.
 
     \b
     Example:
@@ -223,11 +253,10 @@ def export(fmt: str, since, site: str | None, db: Path, output: Path) -> None:
         hdnd-crawler export --format csv --since 2024-01-01 -o hdnd-2024.csv
     """
     from hdnd_crawler.archive.export import export as write
-    from hdnd_crawler.archive.store import Archive
 
     day = since.strftime("%Y-%m-%d") if since else None
     to_stdout = str(output) == "-"
-    archive = Archive(db)
+    archive = _open_archive(db, readonly=True)
     out = sys.stdout if to_stdout else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     try:
         if sys.stderr.isatty() and not (to_stdout and sys.stdout.isatty()):
@@ -241,6 +270,29 @@ def export(fmt: str, since, site: str | None, db: Path, output: Path) -> None:
         if not to_stdout:
             out.close()
     click.echo(f"{count} articles exported.", err=True)
+
+
+@cli.command()
+@click.option("--db", type=ARCHIVE_FILE, default="archive/hdnd.db", show_default=True)
+def migrate(db: Path) -> None:
+    """Upgrade an archive to the schema this hdnd-crawler reads and writes.
+
+    A crawl (or reextract) upgrades the archive it opens; search, export and make serve only
+    read, and refuse an archive at an older schema version until it is upgraded. Each
+    migration is one transaction: an interrupted upgrade leaves the archive at the version
+    before it. Copy the file first if an older hdnd-crawler must still use it.
+
+    \b
+    Example:
+        hdnd-crawler migrate --db archive/hdnd.db
+    """
+    archive = _open_archive(db, readonly=False)
+    found, now = archive.schema_versions
+    archive.close()
+    if found == now:
+        click.echo(f"{db} is at schema version {now}, the latest: nothing to do.")
+    else:
+        click.echo(f"{db} upgraded from schema version {found} to {now}.")
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -22,6 +23,8 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from devtools.testsite.server import SiteState, serve
+from hdnd_crawler.archive import schema
+from hdnd_crawler.archive.migrations import MIGRATIONS
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.sites.registry import Site, get_site
 
@@ -148,6 +151,17 @@ def fresh_db(tmp_path) -> Archive:
     archive = Archive(tmp_path / "archive.db")
     yield archive
     archive.close()
+
+
+def archive_at(path: Path, version: int, monkeypatch) -> sqlite3.Connection:
+    """A new archive file at schema ``version``, made by the frozen migrations alone, in WAL
+    mode as every release's archives were; open on the returned connection."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    with monkeypatch.context() as patched:
+        patched.setattr(schema, "MIGRATIONS", MIGRATIONS[:version])
+        assert schema.migrate(conn, path) == (0, version)
+    return conn
 
 
 @pytest.fixture

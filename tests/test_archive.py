@@ -1,8 +1,9 @@
 import json
 from collections import Counter
 
-from hdnd_crawler.archive import store as archive_module
-from hdnd_crawler.archive.store import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS, MIGRATIONS, Archive
+from hdnd_crawler.archive import schema
+from hdnd_crawler.archive.migrations import MIGRATIONS
+from hdnd_crawler.archive.store import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS, Archive
 from hdnd_crawler.records import Article
 
 
@@ -143,7 +144,7 @@ def test_facet_counts_follow_inserts_updates_and_deletes(fresh_db):
 
 def test_facet_counts_migration_counts_the_articles_already_stored(tmp_path, monkeypatch):
     path = tmp_path / "old.db"
-    monkeypatch.setattr(archive_module, "MIGRATIONS", MIGRATIONS[:5])
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:5])
     old = Archive(path)
     old.upsert_article(make_article())
     old.upsert_article(make_article(article_id=8, categories=[], main_category=None))

@@ -8,7 +8,8 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from hdnd_crawler.archive import store as archive_module
+from hdnd_crawler.archive import schema
+from hdnd_crawler.archive.migrations import MIGRATIONS
 from hdnd_crawler.archive.search import (
     SEARCH_SQL,
     match_expression,
@@ -16,7 +17,7 @@ from hdnd_crawler.archive.search import (
     search,
     snippet,
 )
-from hdnd_crawler.archive.store import MIGRATIONS, Archive
+from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.archive.textfold import fold
 from hdnd_crawler.cli import cli
 from hdnd_crawler.records import Article
@@ -180,7 +181,7 @@ def test_attachment_text_is_searched_with_the_article(filled):
 def test_migrations_index_an_archive_written_before(tmp_path, monkeypatch, version):
     """Before search existed (2), and with the first index, of texts twice over (4)."""
     path = tmp_path / "old.db"
-    monkeypatch.setattr(archive_module, "MIGRATIONS", MIGRATIONS[:version])
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:version])
     old = Archive(path)
     with old.db.conn:
         old.db.conn.execute(

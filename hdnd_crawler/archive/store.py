@@ -1,4 +1,8 @@
-"""The archive database: the only module that knows the schema. Changes go in as migrations."""
+"""The archive database: articles, their versions, attachments and crawl runs, written and read.
+
+The schema is :mod:`hdnd_crawler.archive.schema`'s; the constants below name its columns for the
+rows this module writes, and a new column needs a migration there.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import logging
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +19,7 @@ from typing import Any, Literal
 
 import sqlite_utils
 
+from hdnd_crawler.archive.schema import check_version, migrate
 from hdnd_crawler.archive.textfold import fold
 from hdnd_crawler.records import Sighting, Sightings, content_hash
 
@@ -52,95 +57,13 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _migration_1_articles(db: sqlite_utils.Database) -> None:
-    text_columns = {name: str for name in VERSIONED_FIELDS}
-    db["articles"].create(
-        {
-            "site": str,
-            "article_id": int,
-            **text_columns,
-            "categories": str,
-            "first_seen_at": str,
-            "last_seen_at": str,
-            "changed_at": str,
-        },
-        pk=("site", "article_id"),
-        not_null={"site", "article_id", "url", "title", "body_text", "content_hash"},
-    )
-    db["article_versions"].create(
-        {
-            "version_id": int,
-            "site": str,
-            "article_id": int,
-            **text_columns,
-            "seen_from": str,
-            "seen_until": str,
-        },
-        pk="version_id",
-    )
-    db["article_versions"].create_index(["site", "article_id"])
-    db["article_categories"].create(
-        {"site": str, "article_id": int, "category": str, "first_seen_at": str},
-        pk=("site", "article_id", "category"),
-    )
-    db["articles"].create_index(["published_at"])
-
-
-def _migration_2_operations(db: sqlite_utils.Database) -> None:
-    # Provenance: the capture (WARC record) an article's current content was read from.
-    for table in ("articles", "article_versions"):
-        for column in CAPTURE_FIELDS:
-            db[table].add_column(column, int if column == "http_status" else str)
-    # Withdrawn articles are marked, never deleted.
-    db["articles"].add_column("gone_at", str)
-    db["articles"].add_column("last_status", int)
-    db["crawl_runs"].create(
-        {
-            "run_id": int,
-            "site": str,
-            "mode": str,
-            "started_at": str,
-            "finished_at": str,
-            "status": str,
-            "exit_code": int,
-            "requests": int,
-            "new_articles": int,
-            "updated_articles": int,
-            "unchanged_articles": int,
-            "errors": int,
-            "errors_by_kind": str,
-            "summary": str,
-            # A resumed full run: articles archived since this time were not fetched again.
-            "resume_from": str,
-        },
-        pk="run_id",
-    )
-    db["crawl_runs"].create_index(["site", "started_at"])
-    db["attachments"].create(
-        {
-            "site": str,
-            "article_id": int,
-            "url": str,
-            "file_name": str,
-            "media_type": str,
-            "bytes": int,
-            "sha256": str,
-            "fetched_at": str,
-            "text": str,
-        },
-        pk=("site", "article_id", "url"),
-    )
-    db["attachments"].create_index(["sha256"])
-
-
 # Search index columns: each text folded (textfold: no marks, đ → d), so that a query typed
 # with or without diacritics is folded alike and matches; SQLite alone never folds đ to d.
 # Folded text has one character per character of the published text, so hits found in it are
 # shown in the published text; the attachments' published text has no other home, hence its
 # unindexed column.
 SEARCH_COLUMNS = ("title", "summary", "body", "attachments")
-# Provenance and storage of a downloaded attachment, beyond migration 2's columns.
-ATTACHMENT_EXTRA_FIELDS = ("path", "warc_file", "warc_record_id", "payload_digest", "http_status")
+# A downloaded attachment: the file, its text, where it is stored and the capture it came from.
 ATTACHMENT_FIELDS = (
     "file_name",
     "media_type",
@@ -148,7 +71,11 @@ ATTACHMENT_FIELDS = (
     "sha256",
     "fetched_at",
     "text",
-    *ATTACHMENT_EXTRA_FIELDS,
+    "path",
+    "warc_file",
+    "warc_record_id",
+    "payload_digest",
+    "http_status",
 )
 # An article's rowid (shared by its search row) orders articles by publication: seconds since
 # 1970 times this, plus the id modulo this. The newest matches of a search are then the first
@@ -216,155 +143,12 @@ def _index_article(
     )
 
 
-def _migration_3_search(db: sqlite_utils.Database) -> None:
-    # Migration 5 replaced this index (texts as published and folded); it fills the new one.
-    columns = ", ".join((*SEARCH_COLUMNS, *(f"{c}_folded" for c in SEARCH_COLUMNS)))
-    db.execute(
-        f"create virtual table articles_fts using fts5({columns},"
-        " tokenize = 'unicode61 remove_diacritics 2')"
-    )
-    # Computed on read, so it never disagrees with published_at: the year facet.
-    db.execute(
-        "alter table articles add column published_year integer"
-        " generated always as (cast(substr(published_at, 1, 4) as integer)) virtual"
-    )
-    for column in ATTACHMENT_EXTRA_FIELDS:
-        db["attachments"].add_column(column, int if column == "http_status" else str)
-
-
-def _migration_4_covering_indexes(db: sqlite_utils.Database) -> None:
-    # Facets count one column over many rows, and every crawl starts by reading what it
-    # knows of each article; without an index each reads every row, bodies included (about
-    # 1 GB at 50,000 articles). Covering indexes read a few MB.
-    for column in ("author", "main_category", "categories", "published_year"):
-        db.execute(f"create index if not exists idx_articles_{column} on articles({column})")
-    db.execute(
-        "create index if not exists idx_articles_sightings"
-        " on articles(site, article_id, url, published_at, last_seen_at, gone_at)"
-    )
-
-
-def _migration_5_search_by_publication(db: sqlite_utils.Database) -> None:
-    # The first index held every text twice (as published and folded) and its rows followed
-    # crawl order: ranking or date-sorting a phrase found in most articles read all of them.
-    # One folded copy halves the index; rowids in publication order make newest-first cheap.
-    db.execute("drop table articles_fts")
-    db.execute(
-        "create virtual table articles_fts using fts5(title, summary, body, attachments,"
-        " attachments_text unindexed, tokenize = 'unicode61 remove_diacritics 2')"
-    )
-    rows = db.execute("select rowid, site, article_id, published_at from articles").fetchall()
-    for rowid, site, article_id, published_at in rows:
-        new = article_rowid(db.conn, published_at, article_id, None)
-        db.execute("update articles set rowid = ? where rowid = ?", [new, rowid])
-        _index_article(db.conn, site, article_id)
-
-
-# The article list's facets, counted by triggers as articles are written: a first page load
-# after a crawl reads a few dozen rows instead of counting 50,000 articles five times.
-# Columns holding one value each, counted by value (nulls are not counted).
+# The article list's facets, as the triggers of migration 6 count them (a change here needs a
+# migration). Columns holding one value each, counted by value:
 FACET_COLUMNS = ("site", "main_category", "author", "published_year")
 # Columns holding a JSON list, counted by element (a value listed twice counts twice).
 FACET_LISTS = ("categories",)
 FACET_COUNTS = "article_facet_counts"
-# What a generated column is computed from: an update of that changes it.
-_FACET_SOURCES = {"published_year": "published_at"}
-
-
-def _facet_elements(ref: str, column: str) -> str:
-    # A list that is not JSON counts nothing, as in hdnd_crawler.browse.facets.ListFacet.
-    return (
-        f"json_each(case when json_valid({ref}.{column}) then {ref}.{column} else '[]' end)"
-        " where value is not null"
-    )
-
-
-def _facet_count_sql(ref: str, sign: str) -> list[str]:
-    """Statements adding (``+``) or taking away (``-``) the facet values of row ``ref``."""
-    selects = [
-        f"select '{column}', {ref}.{column}, {sign}1 where {ref}.{column} is not null"
-        for column in FACET_COLUMNS
-    ]
-    selects += [
-        f"select '{column}', value, {sign}count(*) from {_facet_elements(ref, column)}"
-        " group by value"
-        for column in FACET_LISTS
-    ]
-    return [
-        f"insert into {FACET_COUNTS} (facet, value, count) {select}"
-        " on conflict (facet, value) do update set count = count + excluded.count"
-        for select in selects
-    ]
-
-
-def _migration_6_facet_counts(db: sqlite_utils.Database) -> None:
-    db.execute(
-        f"create table {FACET_COUNTS} (facet text not null, value not null,"
-        " count integer not null, primary key (facet, value)) without rowid"
-    )
-    forget_zeros = f"delete from {FACET_COUNTS} where count = 0"
-    bodies = {
-        "insert": _facet_count_sql("new", "+"),
-        # Values counted down to nothing are dropped, as a count over the rows would not show them.
-        "update": [*_facet_count_sql("new", "+"), *_facet_count_sql("old", "-"), forget_zeros],
-        "delete": [*_facet_count_sql("old", "-"), forget_zeros],
-    }
-    columns = [*FACET_COLUMNS, *FACET_LISTS]
-    sources = ", ".join(_FACET_SOURCES.get(c, c) for c in columns)
-    # A sighting rewrites categories unchanged: only a real change recounts.
-    changed = " or ".join(f"old.{c} is not new.{c}" for c in columns)
-    events = {
-        "insert": "insert",
-        "update": f"update of {sources}",
-        "delete": "delete",
-    }
-    for name, statements in bodies.items():
-        when = f" when {changed}" if name == "update" else ""
-        body = "".join(f" {statement};" for statement in statements)
-        db.execute(
-            f"create trigger {FACET_COUNTS}_{name} after {events[name]} on articles{when}"
-            f" begin{body} end"
-        )
-    for column in FACET_COLUMNS:
-        db.execute(
-            f"insert into {FACET_COUNTS} (facet, value, count) select '{column}', {column},"
-            f" count(*) from articles where {column} is not null group by {column}"
-        )
-    for column in FACET_LISTS:
-        db.execute(
-            f"insert into {FACET_COUNTS} (facet, value, count) select '{column}', value,"
-            f" sum(lists.rows) from (select {column}, count(*) as rows from articles"
-            f" group by {column}) as lists, {_facet_elements('lists', column)} group by value"
-        )
-
-
-# Append only: a migration, once released, never changes.
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
-    ("articles, versions and categories", _migration_1_articles),
-    ("captures, withdrawn articles, crawl runs, attachments", _migration_2_operations),
-    ("search index, publication year, attachment files", _migration_3_search),
-    ("covering indexes for facets and crawl planning", _migration_4_covering_indexes),
-    ("folded search index, rowids in publication order", _migration_5_search_by_publication),
-    ("facet counts kept by triggers", _migration_6_facet_counts),
-]
-
-
-def migrate(db: sqlite_utils.Database) -> int:
-    """Apply the migrations this database lacks, each in its own transaction; the version."""
-    if "schema_migrations" not in db.table_names():
-        db["schema_migrations"].create(
-            {"version": int, "name": str, "applied_at": str}, pk="version"
-        )
-    applied = {row["version"] for row in db["schema_migrations"].rows}
-    for version, (name, apply) in enumerate(MIGRATIONS, start=1):
-        if version in applied:
-            continue
-        with db.conn:
-            apply(db)
-            db["schema_migrations"].insert(
-                {"version": version, "name": name, "applied_at": utc_now()}
-            )
-    return len(MIGRATIONS)
 
 
 def _encode(record: dict[str, Any]) -> dict[str, Any]:
@@ -417,17 +201,48 @@ class ArchivedSightings:
         return self._conn.execute(sql, [self._site]).fetchone()[0]
 
 
-class Archive:
-    """An open archive file. Every write is one transaction: a killed crawl leaves no half row."""
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    # mode=ro: SQLite refuses every write. A reader of a WAL archive still shares PATH-shm and
+    # PATH-wal with any crawl writing meanwhile, so SQLite creates them (an empty log) when a
+    # clean close removed them; the archive file itself is never written.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
-    def __init__(self, path: str | Path):
+
+def _as_record(given: Any) -> dict[str, Any]:
+    """A record given as a dataclass (a crawled item) or as a mapping."""
+    if is_dataclass(given) and not isinstance(given, type):
+        return asdict(given)
+    return dict(given)
+
+
+class Archive:
+    """An open archive file. Every write is one transaction: a killed crawl leaves no half row.
+
+    A writer (the default) creates the file if need be and migrates it to the latest schema.
+    ``readonly`` opens it without ever writing, and raises
+    :class:`~hdnd_crawler.archive.schema.ArchiveError` unless it is an archive at that schema.
+    ``schema_versions``: the schema version the file had when opened, and the one it has now.
+    """
+
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
-        self.db.conn.execute("PRAGMA journal_mode=WAL")
-        self.db.conn.execute("PRAGMA synchronous=NORMAL")
-        self.db.conn.execute("PRAGMA busy_timeout=10000")
-        migrate(self.db)
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect_readonly(self.path) if readonly else sqlite3.connect(self.path)
+        try:
+            conn.execute("PRAGMA busy_timeout=10000")
+            if readonly:
+                version = check_version(conn, self.path)
+                self.schema_versions = (version, version)
+            else:
+                conn.execute("PRAGMA synchronous=NORMAL")
+                self.schema_versions = migrate(conn, self.path)
+                # After migrate: it refuses a file that is not an archive before this writes.
+                conn.execute("PRAGMA journal_mode=WAL")
+        except BaseException:
+            conn.close()
+            raise
+        self.db = sqlite_utils.Database(conn)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -456,7 +271,7 @@ class Archive:
 
     def upsert_article(self, article: Any, seen_at: str | None = None) -> Outcome:
         """Store an extracted article; a changed one keeps its previous content as a version."""
-        record = asdict(article) if is_dataclass(article) else dict(article)
+        record = _as_record(article)
         seen_at = seen_at or utc_now()
         record["content_hash"] = content_hash(record)
         site, article_id = record["site"], record["article_id"]
@@ -593,7 +408,7 @@ class Archive:
     # --- attachments ------------------------------------------------------------------
     def upsert_attachment(self, attachment: Any) -> Outcome:
         """Store a downloaded attachment's row; the article's search row learns its text."""
-        record = asdict(attachment) if is_dataclass(attachment) else dict(attachment)
+        record = _as_record(attachment)
         record = {**record, **{k: v for k, v in (record.get("capture") or {}).items() if v}}
         key = [record["site"], record["article_id"], record["url"]]
         values = {k: record.get(k) for k in ATTACHMENT_FIELDS}
@@ -686,7 +501,8 @@ class Archive:
                 " values (?, ?, ?, 'running', ?)",
                 [site, mode, started_at or utc_now(), resume_from],
             )
-            return int(cursor.lastrowid)
+            assert cursor.lastrowid is not None  # an insert into a rowid table sets it
+            return cursor.lastrowid
 
     def finish_run(self, run_id: int, values: dict[str, Any]) -> None:
         """Record how run ``run_id`` ended (status, exit code, counts, summary)."""

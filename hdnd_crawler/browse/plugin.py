@@ -6,16 +6,19 @@ environment loads it; ``archive/metadata.yml`` and ``archive/templates/`` do the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import lru_cache
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable
+from functools import lru_cache, partial
 from typing import Any
 
+import click
 import markupsafe
 import nh3
 from datasette import hookimpl
 from datasette.facets import Facet
 from datasette.utils import to_css_class, urlsafe_components
 
+from hdnd_crawler.archive.schema import ArchiveError, NotAnArchive, check_version
 from hdnd_crawler.archive.search import MARK_END, MARK_START, register_functions
 from hdnd_crawler.browse.facets import COUNTED_FACETS
 from hdnd_crawler.sites.registry import SiteConfigError, registry, user_registry
@@ -53,6 +56,30 @@ def table_rows(rows: Iterable[Iterable[dict[str, Any]]]) -> markupsafe.Markup:
             out.append("</td>")
         out.append("</tr>\n")
     return markupsafe.Markup("".join(out))
+
+
+def _check_archive(conn: sqlite3.Connection, path: str) -> None:
+    try:
+        check_version(conn, path)
+    except NotAnArchive:
+        return  # another database served alongside: not this plugin's to judge
+    except ArchiveError as exc:
+        # datasette serve prints it as one line and exits; a test sees the exception.
+        raise click.ClickException(str(exc)) from exc
+
+
+@hookimpl
+def startup(datasette: Any) -> Callable[[], Awaitable[None]]:
+    """Refuse to serve an archive of another schema version than this code reads; checked on
+    Datasette's read-only connections, since serving never migrates (``hdnd-crawler migrate``
+    does)."""
+
+    async def inner() -> None:
+        for database in datasette.databases.values():
+            if not database.is_memory:
+                await database.execute_fn(partial(_check_archive, path=database.path))
+
+    return inner
 
 
 @hookimpl
