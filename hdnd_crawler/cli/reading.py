@@ -1,0 +1,139 @@
+"""Commands that read the archive without changing it, and ``migrate``, which upgrades it."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from hdnd_crawler.cli.common import ARCHIVE_FILE, open_archive
+
+_MARKED = re.compile("<mark>(.*?)</mark>", re.S)
+
+
+@click.command()
+@click.argument("query")
+@click.option("--db", type=ARCHIVE_FILE, default="archive/hdnd.db", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option(
+    "--order",
+    type=click.Choice(["newest", "relevance"]),
+    default="newest",
+    show_default=True,
+    help="newest: latest publication first; relevance: best matches first (bm25, title hits"
+    " weigh most), slower for a phrase found in most articles.",
+)
+def search(query: str, db: Path, limit: int, order: str) -> None:
+    """Search the archive's articles and attachments in Vietnamese, newest first.
+
+    Diacritics never matter: "hoi dong" and "Hội đồng" find the same articles. Words typed
+    together are one phrase; quote phrases to ask for several at once. Prints title, date,
+    URL and a snippet with the hits [bracketed] (highlighted on a terminal). The archive is
+    only read, never changed. Exit status 1: nothing matched; 2: bad options, or an archive to
+    upgrade first (hdnd-crawler migrate).
+
+    \b
+    Example:
+        hdnd-crawler search "hoi dong nhan dan"
+        hdnd-crawler search '"ky hop" "ngan sach"' --limit 5
+        hdnd-crawler search "thac Ban Gioc" --order relevance
+    """
+    from hdnd_crawler.archive.search import search as find
+
+    archive = open_archive(db, readonly=True)
+    try:
+        hits = find(
+            archive.db.conn, query, limit, "relevance" if order == "relevance" else "newest"
+        )
+    finally:
+        archive.close()
+    if not hits:
+        click.echo(f"No article matches {query!r}.", err=True)
+        sys.exit(1)
+    color = sys.stdout.isatty()
+    for hit in hits:
+        snippet = _MARKED.sub(
+            lambda m: click.style(m[1], bold=True, fg="yellow") if color else f"[{m[1]}]",
+            hit.snippet,
+        )
+        click.echo(click.style(hit.title, bold=True))
+        click.echo(f"{(hit.published_at or '')[:16].replace('T', ' ')}  {hit.url}")
+        click.echo(f"  {snippet}\n")
+
+
+@click.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True, help="Output format."
+)
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Only articles published on or after this day (YYYY-MM-DD, the site's local date).",
+)
+@click.option("--site", metavar="SLUG", help="Only this site's articles.")
+@click.option("--db", type=ARCHIVE_FILE, default="archive/hdnd.db", show_default=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default="-",
+    show_default=True,
+    help="File to write; - is standard output.",
+)
+def export(fmt: str, since, site: str | None, db: Path, output: Path) -> None:
+    """Write the archive's articles, oldest first, as JSON Lines or CSV (UTF-8).
+
+    Every column of the articles table: text, metadata and the capture it was read from. In
+    CSV, list fields (categories, tags, images, attachments) are JSON inside their cell. The
+    rows stream out as they are read; on a terminal a progress bar shows on stderr. The archive
+    is only read, never changed; one at an older schema version is upgraded by
+    hdnd-crawler migrate.
+
+    \b
+    Example:
+        hdnd-crawler export --format jsonl > hdnd.jsonl
+        hdnd-crawler export --format csv --since 2024-01-01 -o hdnd-2024.csv
+    """
+    from hdnd_crawler.archive.export import export as write
+
+    day = since.strftime("%Y-%m-%d") if since else None
+    to_stdout = str(output) == "-"
+    archive = open_archive(db, readonly=True)
+    out = sys.stdout if to_stdout else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    try:
+        if sys.stderr.isatty() and not (to_stdout and sys.stdout.isatty()):
+            total = archive.count_articles(site=site, since=day)
+            with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+                count = write(archive, out, fmt, site, day, on_row=lambda: bar.update(1))
+        else:
+            count = write(archive, out, fmt, site, day)
+    finally:
+        archive.close()
+        if not to_stdout:
+            out.close()
+    click.echo(f"{count} articles exported.", err=True)
+
+
+@click.command()
+@click.option("--db", type=ARCHIVE_FILE, default="archive/hdnd.db", show_default=True)
+def migrate(db: Path) -> None:
+    """Upgrade an archive to the schema this hdnd-crawler reads and writes.
+
+    A crawl (or reextract) upgrades the archive it opens; search, export and make serve only
+    read, and refuse an archive at an older schema version until it is upgraded. Each
+    migration is one transaction: an interrupted upgrade leaves the archive at the version
+    before it. Copy the file first if an older hdnd-crawler must still use it.
+
+    \b
+    Example:
+        hdnd-crawler migrate --db archive/hdnd.db
+    """
+    archive = open_archive(db, readonly=False)
+    found, now = archive.schema_versions
+    archive.close()
+    if found == now:
+        click.echo(f"{db} is at schema version {now}, the latest: nothing to do.")
+    else:
+        click.echo(f"{db} upgraded from schema version {found} to {now}.")
