@@ -133,6 +133,9 @@ class StorePipeline(_CrawlerAware):
 
     def open_spider(self) -> None:
         self.archive = Archive(self.path)
+        site = crawled_by(self.crawler).site
+        fields = {"slug": site.slug, "name": site.name, "base_url": site.base_url, "cms": site.cms}
+        self.archive.record_site(fields)
         logger.info("Archiving into %s", self.path)
 
     def close_spider(self) -> None:

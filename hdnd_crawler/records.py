@@ -47,6 +47,8 @@ class Article:
     images: list[dict[str, str]] = field(default_factory=list)
     attachments: list[dict[str, str]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # Which extraction method produced the fields: the extractor's name (its kind of CMS).
+    extracted_by: str = ""
     # Where this content was read from: keys of ``archive.store.CAPTURE_FIELDS``, when recorded.
     capture: dict[str, Any] = field(default_factory=dict)
 

@@ -1,10 +1,10 @@
 import json
 from collections import Counter
 
-from hdnd_crawler.archive import schema
 from hdnd_crawler.archive.migrations import MIGRATIONS
 from hdnd_crawler.archive.store import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS, Archive
 from hdnd_crawler.records import Article
+from tests.conftest import archive_at
 
 
 def make_article(**changes) -> Article:
@@ -144,13 +144,18 @@ def test_facet_counts_follow_inserts_updates_and_deletes(fresh_db):
 
 def test_facet_counts_migration_counts_the_articles_already_stored(tmp_path, monkeypatch):
     path = tmp_path / "old.db"
-    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:5])
-    old = Archive(path)
-    old.upsert_article(make_article())
-    old.upsert_article(make_article(article_id=8, categories=[], main_category=None))
-    old.add_category("hdnd", 8, "Tin tức - Sự kiện")
+    old = archive_at(path, 5, monkeypatch)
+    # Rows as a release at version 5 wrote them: the second learnt its category from a listing.
+    with old:
+        old.execute(
+            "insert into articles (site, article_id, url, title, published_at, main_category,"
+            " categories, author, body_text, content_hash) values"
+            " ('hdnd', 7, 'u7', 'Kỳ họp thứ 7', '2024-07-10T17:25:00+07:00', 'Hoạt động HĐND',"
+            " '[\"Hoạt động HĐND\"]', 'Minh Anh', 'Đoạn một.', 'h7'),"
+            " ('hdnd', 8, 'u8', 'Kỳ họp thứ 8', '2024-07-11T17:25:00+07:00', null,"
+            " '[\"Tin tức - Sự kiện\"]', 'Minh Anh', 'Đoạn một.', 'h8')"
+        )
     old.close()
-    monkeypatch.undo()
     archive = Archive(path)
     try:
         assert kept_counts(archive) == live_counts(archive)

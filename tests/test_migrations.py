@@ -44,6 +44,7 @@ RELEASED_NAMES = [
     "covering indexes for facets and crawl planning",
     "folded search index, rowids in publication order",
     "facet counts kept by triggers",
+    "sites, and the extraction method of each row",
 ]
 
 
@@ -259,3 +260,27 @@ def test_migration_modules_import_the_standard_library_alone():
                 assert top in sys.stdlib_module_names or top == "__future__", (
                     f"{module.name} imports {name}"
                 )
+
+
+def test_rows_written_before_migration_7_were_extracted_by_the_nukeviet_extractor(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "v6.db"
+    conn = archive_at(path, 6, monkeypatch)
+    with conn:
+        conn.execute(
+            "insert into articles (site, article_id, url, title, body_text, content_hash)"
+            " values ('hdnd', 1, 'u', 'Khai mạc', 'Hội đồng nhân dân tỉnh họp.', 'h')"
+        )
+    conn.close()
+    archive = Archive(path)
+    try:
+        assert archive.get_article("hdnd", 1)["extracted_by"] == "nukeviet"
+        assert archive.sites() == {}
+        archive.record_site(
+            {"slug": "hdnd", "name": "HĐND", "base_url": "http://h.test", "cms": "nukeviet"},
+            seen_at="2026-12-04T00:00:00+00:00",
+        )
+        assert archive.sites()["hdnd"]["name"] == "HĐND"
+    finally:
+        archive.close()

@@ -42,6 +42,7 @@ VERSIONED_FIELDS = (
     "attachments",
     "tags",
     "content_hash",
+    "extracted_by",
 )
 
 
@@ -458,6 +459,24 @@ class Archive:
     def attachments(self, site: str | None = None) -> list[dict[str, Any]]:
         sql = "select * from attachments" + (" where site = ?" if site else "")
         return list(self.db.query(sql + " order by site, article_id, url", [site] if site else []))
+
+    # --- sites ------------------------------------------------------------------------
+    def record_site(self, site: dict[str, str], seen_at: str | None = None) -> None:
+        """Keep a crawled site's name and address (``slug``, ``name``, ``base_url``, ``cms``)."""
+        seen_at = seen_at or utc_now()
+        with self.db.conn:
+            self.db.conn.execute(
+                "insert into sites (slug, name, base_url, cms, first_seen_at, last_seen_at)"
+                " values (:slug, :name, :base_url, :cms, :seen, :seen)"
+                " on conflict (slug) do update set name = excluded.name,"
+                " base_url = excluded.base_url, cms = excluded.cms, last_seen_at = :seen",
+                {**{k: site[k] for k in ("slug", "name", "base_url", "cms")}, "seen": seen_at},
+            )
+
+    def sites(self) -> dict[str, dict[str, Any]]:
+        """The sites crawled into this archive, by slug."""
+        rows = self.db.query("select * from sites order by slug")
+        return {row["slug"]: row for row in rows}
 
     # --- crawl bookkeeping --------------------------------------------------------------
     def sightings(self, site: str) -> Sightings:

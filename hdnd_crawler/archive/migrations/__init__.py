@@ -18,6 +18,7 @@ from . import (
     m004_covering_indexes,
     m005_search_by_publication,
     m006_facet_counts,
+    m007_sites,
 )
 
 MIGRATIONS: tuple[ModuleType, ...] = (
@@ -27,4 +28,5 @@ MIGRATIONS: tuple[ModuleType, ...] = (
     m004_covering_indexes,
     m005_search_by_publication,
     m006_facet_counts,
+    m007_sites,
 )

@@ -196,4 +196,5 @@ def parse_article(
         images=_parse_images(root, site, resolve, cleaned),
         attachments=_parse_attachments(root, site, resolve),
         tags=_parse_tags(tree, site, url, body_node),
+        extracted_by="nukeviet",
     )
