@@ -2,10 +2,10 @@
 
 :class:`WarcMiddleware` writes each request with its response (redirects and error statuses
 too; a download that failed as a request and a note of why) to
-``WARC_DIR/<run start>-<pid>-<n>.warc.gz``, one gzip member per record, flushed as written,
-so a killed crawl leaves readable files. The response's request learns where its capture is:
-``meta["capture"]``, the :data:`~hdnd_crawler.archive.store.CAPTURE_FIELDS` stored with what
-was read from it. :func:`read_captures` reads the files back for re-extraction.
+``WARC_DIR/<run start>-<pid>-<site>-<n>.warc.gz``, one gzip member per record, flushed as
+written, so a killed crawl leaves readable files. The response's request learns where its
+capture is: ``meta["capture"]``, the :data:`~hdnd_crawler.archive.store.CAPTURE_FIELDS` stored
+with what was read from it. :func:`read_captures` reads the files back for re-extraction.
 """
 
 from __future__ import annotations
@@ -88,7 +88,10 @@ class WarcFiles:
         self.directory = directory
         self.max_size = max_size
         self.info = info
-        self.prefix = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}"
+        # Sites crawled at once by one process write files of their own, named by their slug.
+        site = info.get("isPartOf")
+        run = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}"
+        self.prefix = f"{run}-{site}" if site else run
         self.sequence = 0
         self.name = ""
         self.file: BinaryIO | None = None
