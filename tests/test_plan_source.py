@@ -1,0 +1,53 @@
+"""A crawl takes its plan from whatever source it is given: the spider never opens the archive.
+
+A worker on another machine has no archive. Here a crawl runs with another plan source and no
+pipeline at all: it fetches what that source does not know, creates no archive file and never
+loads the archive's code or sqlite-utils.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from devtools.testsite.server import SiteState, serve
+from tests.conftest import SITE_ROOT, run_crawl
+from tests.crawling import article_requests
+
+pytestmark = [pytest.mark.servers, pytest.mark.processes]
+
+KNOWN = (697, 691, 684)
+
+
+def test_a_crawl_with_another_plan_source_never_touches_the_archive(tmp_path):
+    db = tmp_path / "archive.db"
+    report = tmp_path / "sqlite.txt"
+    # In place of the project's extensions, whose plan source reads the archive.
+    extensions = {"tests.plan_stub.KnownFromSettings": 0}
+    state = SiteState(root=SITE_ROOT)
+    with serve(state) as base_url:
+        result = run_crawl(
+            base_url,
+            db,
+            "-a",
+            "mode=incremental",
+            "-s",
+            f"EXTENSIONS={json.dumps(extensions)}",
+            "-s",
+            "ITEM_PIPELINES={}",
+            "-s",
+            f"KNOWN_ARTICLES={','.join(map(str, KNOWN))}",
+            "-s",
+            f"SQLITE_REPORT={report}",
+        )
+    assert "No plan source" not in result.stderr
+    assert "Incremental crawl of http://hdnd.caobang.gov.vn; 3 articles archived" in result.stderr
+    fetched = {
+        int(path.rsplit("-", 1)[1].removesuffix(".html"))
+        for path in article_requests(state.requests)
+    }
+    assert fetched, "the listings' other articles are fetched"
+    assert not fetched & set(KNOWN)
+    assert not db.exists()
+    assert report.read_text() == "none"
