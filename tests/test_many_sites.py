@@ -3,15 +3,18 @@ each with its own run, verdict and lock; one site's failure does not stop the ot
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from devtools.testsite.server import SiteState, serve
 from hdnd_crawler.archive.store import Archive
+from hdnd_crawler.cli import cli
 from hdnd_crawler.runs.lock import exclusive, lock_path
 from tests.conftest import SITE_ROOT, TEST_CRAWL_SETTINGS
 from tests.crawling import environment, explain
@@ -80,15 +83,23 @@ def test_every_site_is_crawled_into_one_archive_with_its_own_run(two_sites):
         ("hdnd", "ok", 0),
         ("tinh", "ok", 0),
     ]
-    # Searches of the merged index find both sites' copies.
-    search = subprocess.run(
-        [sys.executable, "-m", "hdnd_crawler", "search", "hoi dong nhan dan", "--db", two_sites],
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert search.returncode == 0, search.stderr
+    # Search and export name each article's site; --site keeps one site's.
+    both = command("search", "ky hop thu 20", "--db", str(two_sites), "--limit", "50")
+    assert "  HĐND Cao Bằng\n" in both and "  Tỉnh Cao Bằng\n" in both
+    one = command("search", "ky hop thu 20", "--db", str(two_sites), "--site", "tinh")
+    assert "  Tỉnh Cao Bằng\n" in one and "HĐND Cao Bằng" not in one
+    exported = command("export", "--format", "jsonl", "--db", str(two_sites)).splitlines()
+    rows = [json.loads(line) for line in exported if line.startswith("{")]  # not the count
+    assert {(row["site"], row["site_name"]) for row in rows} == {
+        ("hdnd", "HĐND Cao Bằng"),
+        ("tinh", "Tỉnh Cao Bằng"),
+    }
+
+
+def command(*arguments: str) -> str:
+    result = CliRunner().invoke(cli, list(arguments))
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 def test_one_site_failing_does_not_stop_the_others(two_sites):

@@ -224,7 +224,8 @@ def test_search_command_prints_title_date_url_and_snippet(filled):
 def test_best_first_runs_the_match_once_then_reads_the_shown_rows_alone(filled):
     conn = filled.db.conn
     register_functions(conn)
-    plan = conn.execute(f"explain query plan {SEARCH_SQL['relevance']}", {"q": "x", "limit": 5})
+    params = {"q": "x", "limit": 5, "site": None}
+    plan = conn.execute(f"explain query plan {SEARCH_SQL['relevance']}", params)
     index_reads = [step for *_, step in plan if step.startswith("SCAN articles_fts")]
     # FTS5 names a rowid constraint "=" in its plan: the second read is at the ranked rowids.
     assert len(index_reads) == 2

@@ -137,8 +137,11 @@ select
   articles.url,
   {_snippet_call()},
   articles.site,
-  articles.article_id"""
+  articles.article_id,
+  coalesce((select name from sites where sites.slug = articles.site), articles.site) as site_name"""
 _LIMIT = "coalesce(cast(nullif(:limit, '') as integer), 50)"
+# An empty or missing :site searches every site.
+_ANY_SITE = "nullif(:site, '') is null"
 
 # Newest first: rowids follow publication, so these are the index's first matching rows, read
 # without looking at the others. The text of archive/metadata.yml's "search" query.
@@ -146,7 +149,7 @@ NEWEST_SQL = f"""\
 {_COLUMNS}
 from articles_fts
 join articles on articles.rowid = articles_fts.rowid
-where articles_fts match escape_fts(:q)
+where articles_fts match escape_fts(:q) and ({_ANY_SITE} or articles.site = :site)
 order by articles_fts.rowid desc
 limit {_LIMIT}"""
 
@@ -160,6 +163,7 @@ from (
   select rowid, bm25(articles_fts, 10, 4, 1, 1, 0) as score
   from articles_fts
   where articles_fts match escape_fts(:q)
+    and ({_ANY_SITE} or rowid in (select rowid from articles where site = :site))
   order by score
   limit {_LIMIT}
 ) as best
@@ -180,12 +184,18 @@ class Hit:
     snippet: str
     site: str
     article_id: int
+    site_name: str
 
 
 def search(
-    conn: sqlite3.Connection, query: str, limit: int = 20, order: Order = "newest"
+    conn: sqlite3.Connection,
+    query: str,
+    limit: int = 20,
+    order: Order = "newest",
+    site: str | None = None,
 ) -> list[Hit]:
-    """The ``limit`` articles matching ``query``: the newest, or the best (``relevance``)."""
+    """The ``limit`` articles matching ``query`` (of ``site``, or of every site): the newest, or
+    the best (``relevance``)."""
     register_functions(conn)
-    rows = conn.execute(SEARCH_SQL[order], {"q": query, "limit": limit}).fetchall()
-    return [Hit(*row) for row in rows]
+    params = {"q": query, "limit": limit, "site": site}
+    return [Hit(*row) for row in conn.execute(SEARCH_SQL[order], params).fetchall()]

@@ -387,10 +387,14 @@ class Archive:
     def iter_articles(
         self, site: str | None = None, since: str | None = None
     ) -> Iterator[dict[str, Any]]:
-        """Articles oldest first, read as they are consumed; ``since`` bounds the publication."""
+        """Articles oldest first, read as they are consumed, each with its site's name;
+        ``since`` bounds the publication."""
         where, params = self._article_filter(site, since)
+        name = "coalesce((select name from sites where slug = articles.site), site) as site_name"
         cursor = self.db.conn.execute(
-            f"select * from articles{where} order by published_at, site, article_id", params
+            f"select articles.*, {name} from articles{where}"
+            " order by published_at, site, article_id",
+            params,
         )
         names = [d[0] for d in cursor.description]
         for values in cursor:
@@ -472,6 +476,11 @@ class Archive:
                 " base_url = excluded.base_url, cms = excluded.cms, last_seen_at = :seen",
                 {**{k: site[k] for k in ("slug", "name", "base_url", "cms")}, "seen": seen_at},
             )
+
+    def count_sites(self) -> int:
+        """How many sites have articles here."""
+        sql = "select count(*) from (select distinct site from articles)"
+        return self.db.conn.execute(sql).fetchone()[0]
 
     def sites(self) -> dict[str, dict[str, Any]]:
         """The sites crawled into this archive, by slug."""

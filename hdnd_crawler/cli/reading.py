@@ -25,12 +25,14 @@ _MARKED = re.compile("<mark>(.*?)</mark>", re.S)
     help="newest: latest publication first; relevance: best matches first (bm25, title hits"
     " weigh most), slower for a phrase found in most articles.",
 )
-def search(query: str, db: Path, limit: int, order: str) -> None:
+@click.option("--site", metavar="SLUG", help="Only this site's articles.")
+def search(query: str, db: Path, limit: int, order: str, site: str | None) -> None:
     """Search the archive's articles and attachments in Vietnamese, newest first.
 
     Diacritics never matter: "hoi dong" and "Hội đồng" find the same articles. Words typed
     together are one phrase; quote phrases to ask for several at once. Prints title, date,
-    URL and a snippet with the hits [bracketed] (highlighted on a terminal). The archive is
+    URL (and, in an archive of several sites, the site's name) and a snippet with the hits
+    [bracketed] (highlighted on a terminal). The archive is
     only read, never changed. Exit status 1: nothing matched; 2: bad options, or an archive to
     upgrade first (hdnd-crawler migrate).
 
@@ -39,14 +41,16 @@ def search(query: str, db: Path, limit: int, order: str) -> None:
         hdnd-crawler search "hoi dong nhan dan"
         hdnd-crawler search '"ky hop" "ngan sach"' --limit 5
         hdnd-crawler search "thac Ban Gioc" --order relevance
+        hdnd-crawler search "ky hop" --site hdnd
     """
+    from hdnd_crawler.archive.search import Order
     from hdnd_crawler.archive.search import search as find
 
     archive = open_archive(db, readonly=True)
     try:
-        hits = find(
-            archive.db.conn, query, limit, "relevance" if order == "relevance" else "newest"
-        )
+        ranked: Order = "relevance" if order == "relevance" else "newest"
+        hits = find(archive.db.conn, query, limit, ranked, site)
+        several_sites = archive.count_sites() > 1
     finally:
         archive.close()
     if not hits:
@@ -59,7 +63,8 @@ def search(query: str, db: Path, limit: int, order: str) -> None:
             hit.snippet,
         )
         click.echo(click.style(hit.title, bold=True))
-        click.echo(f"{(hit.published_at or '')[:16].replace('T', ' ')}  {hit.url}")
+        where = f"  {hit.site_name}" if several_sites else ""
+        click.echo(f"{(hit.published_at or '')[:16].replace('T', ' ')}  {hit.url}{where}")
         click.echo(f"  {snippet}\n")
 
 
