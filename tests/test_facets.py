@@ -120,3 +120,27 @@ def test_a_page_counts_every_facet_with_one_query(archive):
     assert len(page["facet_results"]) == len(METADATA_FACETS)
     counting = [t["sql"] for t in page["_trace"]["traces"] if "group by" in t.get("sql", "")]
     assert len(counting) == 1
+
+
+def test_the_site_facet_shows_each_site_by_its_name(archive):
+    archive.record_site(
+        {
+            "slug": "hdnd",
+            "name": "Đoàn ĐBQH và HĐND tỉnh Cao Bằng",
+            "base_url": "http://hdnd.caobang.gov.vn",
+            "cms": "nukeviet",
+        }
+    )
+    ds = Datasette([str(archive.path)], metadata=METADATA)
+
+    async def get(query: str) -> dict:
+        response = await ds.client.get(f"/hdnd/articles.json?_size=1{query}")
+        return response.json()["facet_results"]["site"]["results"]
+
+    for query in ("", "&_where=1"):  # kept counts, and counted over the rows
+        (site,) = asyncio.run(get(query))
+        assert (site["value"], site["label"], site["count"]) == (
+            "hdnd",
+            "Đoàn ĐBQH và HĐND tỉnh Cao Bằng",
+            3,
+        )

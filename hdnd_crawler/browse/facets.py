@@ -171,6 +171,13 @@ class _CountedFacet(Facet):
             counts[keys[n]].append((value, count))
         return counts
 
+    async def _site_names(self) -> dict[str, str]:
+        """Each site's name by slug, as its crawls recorded it: a site facet shows names."""
+        db = self.ds.get_database(self.database)
+        if not await db.table_exists("sites"):
+            return {}
+        return dict((await db.execute("select slug, name from sites")).rows)
+
     async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
         results = []
         size = self.get_facet_size()
@@ -185,9 +192,11 @@ class _CountedFacet(Facet):
             counts = await self._rows(size + 1)
         except QueryInterrupted:
             return [], self._columns()
+        names = await self._site_names() if any(c == "site" for _, c in configs) else {}
         for config, column in configs:
             rows = counts[column]
             values = []
+            labels = names if column == "site" else {}
             for value, count in rows[:size]:
                 arg = {f"{column}{self.filter_suffix}": str(value)}
                 selected = next(iter(arg.items())) in pairs
@@ -195,7 +204,7 @@ class _CountedFacet(Facet):
                 values.append(
                     {
                         "value": value,
-                        "label": value,
+                        "label": labels.get(value, value),
                         "count": count,
                         "toggle_url": self.ds.absolute_url(self.request, change(self.request, arg)),
                         "selected": selected,
