@@ -22,12 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import extraction, growth, queries, throughput
+from benchmarks import extraction, growth, many_sites, queries, throughput
 from benchmarks.measure import PYTHON, REPO, warc_present
 from devtools.testsite.generate import generate_site
 from hdnd_crawler.sites.registry import get_site
 
-SECTIONS = ("extraction", "throughput", "growth", "queries")
+SECTIONS = ("extraction", "throughput", "growth", "queries", "sites")
 NA = "n/a (feature not present)"
 
 
@@ -152,6 +152,21 @@ def run_throughput(table: Table, work: Path, articles: int) -> None:
     )
 
 
+def run_many_sites(table: Table, work: Path, articles: int) -> None:
+    site = generate_site(work / "many-sites-site", articles, seed=3)
+    result = many_sites.measure(site.root, site.base_url, articles, work / "many-sites")
+    shutil.rmtree(site.root)
+    table.section(f"5. Many sites: crawl --all over four {articles}-article sites vs one, polite")
+    table.add(
+        "wall time, four sites at once",
+        f"{result.all_seconds:.1f} s",
+        f"one site {result.one_seconds:.1f} s; ratio {result.ratio:.2f}; archived "
+        f"{result.archived_all} (4 x {result.archived_one})",
+        "ratio <= 1.5 (not the sum: 4)",
+        result.ratio <= 1.5 and result.archived_all == 4 * result.archived_one,
+    )
+
+
 def run_growth(table: Table, work: Path, sizes: list[int]) -> growth.Growth | None:
     results = []
     for n, size in enumerate(sorted(sizes)):
@@ -271,6 +286,7 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=int, default=1000, help="generated extraction pages")
     parser.add_argument("--throughput-articles", type=int, default=2000)
+    parser.add_argument("--sites-articles", type=int, default=100, help="articles of each site")
     parser.add_argument("--only", default=",".join(SECTIONS), help="sections to run")
     parser.add_argument("--work", type=Path, help="working directory (default: a temporary one)")
     parser.add_argument(
@@ -301,6 +317,8 @@ def main() -> None:
             largest = run_growth(table, work, sizes)
         if "queries" in only:
             run_queries(table, work, args.archive or (largest.db if largest else None))
+        if "sites" in only:
+            run_many_sites(table, work, args.sites_articles)
     finally:
         print()
         print(table.render())
