@@ -78,10 +78,11 @@ def parse_listing(
     listing.other_articles = [u for u in every_article if u not in set(listing.articles)]
     for page in _links(select(tree, site.selectors["pagination_links"]), url, site):
         other = urls.category_page(page, site)
-        if other and other[0] == alias and page != urls.canonical_url(url, site):
-            # An empty page past the last (eGovernment answers it 200) leads only back.
-            if listing.articles or other[1] < number:
-                listing.pages.append(page)
+        if not other or other[0] != alias or page == urls.canonical_url(url, site):
+            continue
+        # An empty page past the last (eGovernment answers it 200) leads only back.
+        if listing.articles or other[1] < number:
+            listing.pages.append(page)
     listing.category = _category_name(tree, site) if listing.articles else ""
     return listing
 
