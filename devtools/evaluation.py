@@ -1,7 +1,12 @@
 """Extraction quality as data: expected body text beside each saved page, scored by token F1.
 
-``python -m devtools.evaluation tests/fixtures/hdnd`` prints the per-article scores, and bare
-``trafilatura.extract`` on the whole page as the baseline; the test suite gates on the same scores.
+Two kinds of fixture site: ``tests/fixtures/hdnd`` (pages saved as files under ``site/``, the
+built-in registry's site) and the captured real sites (``capture/`` as recorded by
+``tests/fixtures/capture.py``, their user registry entry in ``registry.toml``).
+
+``python -m devtools.evaluation`` prints the scores of every fixture site, and of bare
+``trafilatura.extract`` on the whole page as the baseline; ``python -m devtools.evaluation
+tests/fixtures/nukeviet-egov`` one site's per article. The test suite gates on the same scores.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from pathlib import Path
 
 import trafilatura
 
+from devtools.testsite.replay import Capture
 from hdnd_crawler.extract.nukeviet.article import parse_article
-from hdnd_crawler.sites.registry import Site, get_site
+from hdnd_crawler.sites.registry import Site, get_site, read_toml
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -40,6 +46,12 @@ BOILERPLATE = (
     "http://hdnd.caobang.gov.vn",
     "Đoàn ĐBQH và HĐND tỉnh Cao Bằng",
     "Trình duyệt của bạn đã tắt JavaScript",
+    # Around the article on the captured real sites (rating form, comments, side blocks, footer).
+    "Tổng số điểm của bài viết",
+    "Click để đánh giá bài viết",
+    "Bạn cần đăng nhập",
+    "Thống kê truy cập",
+    "Powered by",
 )
 
 
@@ -71,12 +83,36 @@ class Score:
     leaks: list[str]
 
 
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+# Every fixture site with expected bodies: the rendered one and the captured real sites.
+FIXTURE_SITES = ("hdnd", "nukeviet-egov", "nukeviet-45-multilang", "nukeviet-45-theme")
+
+
+def fixture_site(fixture_dir: Path) -> Site:
+    """The site of a fixture: its own user registry entry (``registry.toml``, the one site in
+    it) layered over the built-in registry, else the built-in site named like the directory."""
+    entry = fixture_dir / "registry.toml"
+    if not entry.is_file():
+        return get_site(fixture_dir.name)
+    return get_site(next(iter(read_toml(entry)["sites"])), user_file=entry)
+
+
+def _page(fixture_dir: Path, url: str, site: Site) -> bytes:
+    """The saved bytes of the page at ``url``: a file under ``site/``, or the captured answer."""
+    path = url.removeprefix(site.base_url)
+    if (fixture_dir / "capture").is_dir():
+        recorded = Capture(fixture_dir / "capture").lookup(path)
+        if recorded is None or recorded.status != 200:
+            raise FileNotFoundError(f"{url} is not captured in {fixture_dir}")
+        return recorded.read()
+    return (fixture_dir / "site" / path.lstrip("/")).read_bytes()
+
+
 def _cases(fixture_dir: Path, site: Site):
     for expected_path in sorted((fixture_dir / "expected").glob("*.json")):
         expected = json.loads(expected_path.read_text("utf-8"))
         text = expected_path.with_suffix(".txt").read_text("utf-8")
-        page = fixture_dir / "site" / expected["url"].removeprefix(site.base_url + "/")
-        yield expected, text, page.read_bytes()
+        yield expected, text, _page(fixture_dir, expected["url"], site)
 
 
 def evaluate(fixture_dir: Path, site: Site) -> list[Score]:
@@ -97,23 +133,30 @@ def evaluate_bare_trafilatura(fixture_dir: Path, site: Site) -> list[Score]:
     return scores
 
 
+def mean_f1(scores: list[Score]) -> float:
+    return sum(s.f1 for s in scores) / len(scores)
+
+
 def _summary(name: str, scores: list[Score]) -> str:
-    f1s = [s.f1 for s in scores]
     leaking = sum(1 for s in scores if s.leaks)
     return (
-        f"{name:<18} {len(f1s)} articles  mean F1 {sum(f1s) / len(f1s):.4f}  "
-        f"min F1 {min(f1s):.4f}  bodies with page furniture {leaking}"
+        f"{name:<18} {len(scores)} articles  mean F1 {mean_f1(scores):.4f}  "
+        f"min F1 {min(s.f1 for s in scores):.4f}  bodies with page furniture {leaking}"
     )
 
 
 def main(argv: list[str]) -> int:
-    fixture_dir = Path(argv[0]) if argv else Path("tests/fixtures/hdnd")
-    site = get_site(argv[1] if len(argv) > 1 else "hdnd")
-    scores = evaluate(fixture_dir, site)
-    for score in scores:
-        print(f"{score.article_id:>6}  F1 {score.f1:.4f}  {', '.join(score.leaks)}")
-    print(_summary("hdnd-crawler", scores))
-    print(_summary("bare trafilatura", evaluate_bare_trafilatura(fixture_dir, site)))
+    """Every fixture site's scores; with a fixture directory, that site's per article too."""
+    fixture_dirs = [Path(argv[0])] if argv else [FIXTURES / name for name in FIXTURE_SITES]
+    for fixture_dir in fixture_dirs:
+        site = get_site(argv[1]) if len(argv) > 1 else fixture_site(fixture_dir)
+        scores = evaluate(fixture_dir, site)
+        print(f"{site.slug} ({fixture_dir})")
+        if argv:
+            for score in scores:
+                print(f"{score.article_id:>6}  F1 {score.f1:.4f}  {', '.join(score.leaks)}")
+        print("  " + _summary("hdnd-crawler", scores))
+        print("  " + _summary("bare trafilatura", evaluate_bare_trafilatura(fixture_dir, site)))
     return 0
 
 

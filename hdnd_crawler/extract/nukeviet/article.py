@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import lxml.html
@@ -15,6 +16,7 @@ from hdnd_crawler.extract.dates import (
     parse_vn_datetime,
 )
 from hdnd_crawler.extract.html import (
+    clean_text,
     parse_html,
     select,
     select_in_head,
@@ -101,8 +103,15 @@ def _labelled(lines: list[tuple[str, str]], labels: tuple[str, ...]) -> str:
     return next((text for label, text in lines if label in labels), "")
 
 
-def _parse_summary(root, site: Site) -> str:
-    return text_of(select_one(root, site.selectors["hometext"]))
+def _parse_summary(tree, root, site: Site, title: str) -> str:
+    node = select_one(root, site.selectors["hometext"])
+    if node is not None:
+        return text_of(node)  # an empty hometext is an empty summary
+    # A theme that renamed the hometext's element still has it in the head's description;
+    # NukeViet writes "<title> - Detail - …" there instead when the hometext is empty.
+    meta = select_in_head(tree, site.selectors["summary_meta"])
+    description = clean_text(meta.get("content")) if meta is not None else ""
+    return "" if title and description.startswith(title) else description
 
 
 def _parse_lead_image(root, site: Site, resolve: Resolver) -> list[dict[str, str]]:
@@ -119,8 +128,10 @@ def _parse_lead_image(root, site: Site, resolve: Resolver) -> list[dict[str, str
 
 
 def _parse_images(root, site: Site, resolve: Resolver, body: Body) -> list[dict[str, str]]:
+    """The lead image, then the body's pictures. When NukeViet made the first body picture the
+    lead image, it is both: the lead image without a caption, the picture with its own."""
     images = _parse_lead_image(root, site, resolve)
-    seen = {i["url"] for i in images}
+    seen: set[str] = set()
     for image in body.images:
         if image.src not in seen:
             seen.add(image.src)
@@ -160,7 +171,30 @@ def _parse_tags(tree, site: Site, page_url: str, body) -> list[str]:
         tag = text_of(link) or link.get("title", "").strip()
         if tag and tag not in tags:
             tags.append(tag)
-    return tags
+    if not tags:
+        # A theme that moved the tag links still has the head's article:tag metas.
+        head = tree.find("head")
+        for meta in select(tree if head is None else head, site.selectors["tag_meta"]):
+            tag = clean_text(meta.get("content"))
+            if tag and tag not in tags:
+                tags.append(tag)
+    return _in_editors_order(tags, tree, site)
+
+
+def _in_editors_order(tags: list[str], tree, site: Site) -> list[str]:
+    """``tags`` in the order the editor typed them: NukeViet shows them in the order of its tag
+    table but writes them as typed (lower-cased) in the keywords meta. Only when that meta holds
+    every tag: keywords that are not the tags say nothing of their order."""
+    meta = select_in_head(tree, site.selectors["keywords_meta"])
+    keywords = clean_text(meta.get("content")).casefold() if meta is not None else ""
+    positions = {}
+    for tag in tags:
+        # A whole keyword: between commas or the ends, spaces aside (a tag may hold a comma).
+        found = re.search(rf"(?:^|,)\s*{re.escape(tag.casefold())}\s*(?:,|$)", keywords)
+        if not found:
+            return tags
+        positions[tag] = found.start()
+    return sorted(tags, key=positions.__getitem__)
 
 
 def parse_article(
@@ -179,18 +213,19 @@ def parse_article(
     cleaned = extract_body(body_node, resolve, canonical)
     main_category = _parse_main_category(tree, site)
     bylines = _labelled_lines(root, site, body_node)
+    title = _parse_title(root, site)
     return Article(
         site=site.slug,
         article_id=urls.article_id(canonical, site) or 0,
         url=canonical,
-        title=_parse_title(root, site),
+        title=title,
         published_at=_parse_published_at(tree, root, site),
         updated_at=_parse_updated_at(tree, root, site),
         main_category=main_category,
         categories=[main_category] if main_category else [],
         author=_labelled(bylines, site.labels["author"]),
         source=_labelled(bylines, site.labels["source"]),
-        summary=_parse_summary(root, site),
+        summary=_parse_summary(tree, root, site, title),
         body_text=cleaned.text,
         body_html=cleaned.html,
         images=_parse_images(root, site, resolve, cleaned),

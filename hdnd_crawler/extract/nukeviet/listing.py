@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from lxml import etree
 
 from hdnd_crawler.extract import urls
@@ -40,6 +43,19 @@ def _category_name(tree, site: Site) -> str:
     return clean_text(title.text_content()).split(" - ")[0] if title is not None else ""
 
 
+# NukeViet's core names the module that rendered a page in an inline script of every page.
+_PAGE_MODULE = re.compile(r"""\bnv_module_name\s*=\s*["']([^"']+)["']""")
+
+
+def page_module(tree) -> str | None:
+    """The module that rendered the page (``nv_module_name``), None when it does not say."""
+    for script in tree.iter("script"):
+        found = _PAGE_MODULE.search(script.text or "")
+        if found:
+            return found[1]
+    return None
+
+
 def parse_listing(
     body: bytes | str, url: str, site: Site, content_type: str | None = None
 ) -> Listing:
@@ -50,16 +66,22 @@ def parse_listing(
         u for u in _links(tree.iter("a"), url, site) if urls.article_id(u, site) is not None
     ]
     here = urls.category_page(url, site)
-    if here is None:
+    module = page_module(tree)
+    if here is None or (module is not None and module != site.module):
+        # Not a category, or another module's page at a path that looks like one (eGovernment's
+        # /laws/ or /faq/ where news is the home module): read for its links only.
         listing.other_articles = every_article
         return listing
-    alias = here[0]
+    alias, number = here
     items = _links(select(tree, site.selectors["listing_item_links"]), url, site)
     listing.articles = [u for u in items if urls.article_id(u, site) is not None]
     listing.other_articles = [u for u in every_article if u not in set(listing.articles)]
     for page in _links(select(tree, site.selectors["pagination_links"]), url, site):
         other = urls.category_page(page, site)
-        if other and other[0] == alias and page != urls.canonical_url(url, site):
+        if not other or other[0] != alias or page == urls.canonical_url(url, site):
+            continue
+        # An empty page past the last (eGovernment answers it 200) leads only back.
+        if listing.articles or other[1] < number:
             listing.pages.append(page)
     listing.category = _category_name(tree, site) if listing.articles else ""
     return listing
@@ -82,8 +104,18 @@ def parse_sitemap(body: bytes, url: str, site: Site) -> tuple[list[str], list[st
     except etree.XMLSyntaxError:
         return [], []
     if root is not None and etree.QName(root).localname == "sitemapindex":
-        return locs, []
+        return [u for u in locs if _sitemap_module(u) in (None, site.module)], []
     return [], [u for u in locs if urls.article_id(u, site) is not None]
+
+
+# NukeViet's core names each module's sitemap /sitemap-<language>.<module>.xml.
+_MODULE_SITEMAP = re.compile(r"/sitemap-[a-z]{2}\.([^/.]+)\.xml$")
+
+
+def _sitemap_module(url: str) -> str | None:
+    """The module a sub-sitemap of NukeViet's index lists, None for a sitemap not so named."""
+    found = _MODULE_SITEMAP.search(urlsplit(url).path)
+    return found[1] if found else None
 
 
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
