@@ -38,25 +38,28 @@ def _category_name(tree, site: Site) -> str:
 def parse_listing(
     body: bytes | str, url: str, site: Site, content_type: str | None = None
 ) -> Listing:
-    """Links of any HTML page; for a category archive also its name, posts and next pages."""
+    """Links of any HTML page. A page that lists posts (home, a category or author archive)
+    also has its items and its other pages (a category's own pages only); a category
+    archive also its name."""
     tree = parse_html(body, content_type)
     every_link = _links(tree.iter("a"), url, site)
-    listing = Listing(
-        categories=[u for u in every_link if urls.category_alias(u, site)],
-        other_articles=[u for u in every_link if is_article(u, site)],
-    )
-    here = urls.category_page(url, site)
-    if here is None:
-        return listing
     items = _links(select(tree, site.selectors["listing_item_links"]), url, site)
-    listing.articles = [u for u in items if is_article(u, site)]
-    listing.other_articles = [u for u in listing.other_articles if u not in listing.articles]
+    listing = Listing(
+        articles=[u for u in items if is_article(u, site)],
+        categories=[u for u in every_link if urls.category_alias(u, site)],
+    )
+    listing.other_articles = [
+        u for u in every_link if is_article(u, site) and u not in listing.articles
+    ]
+    here = urls.category_page(url, site)
     this_page = urls.canonical_url(url, site)
     for page in _links(select(tree, site.selectors["pagination_links"]), url, site):
         other = urls.category_page(page, site)
-        if other and other[0] == here[0] and page != this_page:
+        same_listing = other[0] == here[0] if here and other else not here and not other
+        if same_listing and page != this_page and not is_article(page, site):
             listing.pages.append(page)
-    listing.category = _category_name(tree, site) if listing.articles else ""
+    if here is not None and listing.articles:
+        listing.category = _category_name(tree, site)
     return listing
 
 
@@ -97,7 +100,8 @@ def parse_feed(body: bytes, url: str, site: Site) -> list[FeedEntry]:
 
 
 def parse_sitemap(body: bytes, url: str, site: Site) -> tuple[list[str], list[str]]:
-    """(sub-sitemap URLs, article URLs) of a sitemap index or url set."""
+    """(pages to read next, article URLs) of a sitemap index or url set: the pages are an
+    index's sitemaps, or the category archives a url set lists (WordPress's taxonomy sitemap)."""
     root = _xml(body)
     if root is None:
         return [], []
@@ -109,4 +113,5 @@ def parse_sitemap(body: bytes, url: str, site: Site) -> tuple[list[str], list[st
     locs = list(dict.fromkeys(locs))
     if _local(root) == "sitemapindex":
         return locs, []
-    return [], [u for u in locs if is_article(u, site)]
+    categories = [u for u in locs if urls.category_alias(u, site)]
+    return categories, [u for u in locs if is_article(u, site)]
