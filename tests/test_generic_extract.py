@@ -31,7 +31,9 @@ def test_every_post_page_gives_the_expected_fields_and_body(site, truth):
 
 def test_block_theme_terms_are_told_apart_by_their_container(site):
     # Post 7: category and tag links are all rel="tag"; the tag "giám sát" shares its slug.
-    body, _ = captured("/2026/09/ban-kinh-te-ngan-sach-khao-sat-tinh-hinh-thuc-hien-du-toan-ngan-sach-9-thang/")
+    body, _ = captured(
+        "/2026/09/ban-kinh-te-ngan-sach-khao-sat-tinh-hinh-thuc-hien-du-toan-ngan-sach-9-thang/"
+    )
     article = parse_article(body, "http://wp.test/", site, HTML)
     assert article.categories == ["Giám sát", "Tin hoạt động"]
     assert article.tags == ["Ban Kinh tế – Ngân sách", "ngân sách"]

@@ -89,7 +89,11 @@ def parse_feed(body: bytes, url: str, site: Site) -> list[FeedEntry]:
         links = [(n.text or n.get("href") or "").strip() for n in _children(item, "link")]
         guids = [(n.text or "").strip() for n in (*_children(item, "guid"), *_children(item, "id"))]
         article = next(
-            (u for u in (_site_link(h, url, site) for h in links + guids) if u and is_article(u, site)),
+            (
+                u
+                for u in (_site_link(h, url, site) for h in links + guids)
+                if u and is_article(u, site)
+            ),
             None,
         )
         if article is None:
