@@ -182,7 +182,7 @@ def _compile(slug: str, raw: dict, module_path: str, cms: str) -> Patterns:
             )
     not_category = raw.get("not_category", [] if cms == "generic" else None)
     _expect(slug, "patterns.not_category", not_category, list, str)
-    return Patterns(**compiled, not_category=frozenset(not_category))
+    return Patterns(**compiled, not_category=frozenset(not_category or ()))
 
 
 def build_site(slug: str, block: dict) -> Site:

@@ -137,7 +137,7 @@ def _parse_images(root, site: Site, resolve: Resolver, body: Body, body_node):
     images: list[dict[str, str]] = []
     lead = select_one(root, site.selectors["lead_image"])
     src = resolve(lead.get("src")) if lead is not None and _outside(lead, body_node) else None
-    if src:
+    if lead is not None and src:
         figure = next(lead.iterancestors("figure"), None)
         caption = figure.find(".//figcaption") if figure is not None else None
         images.append({"url": src, "caption": text_of(caption)})

@@ -72,7 +72,8 @@ def _segment_pattern(values: list[str]) -> str:
 
 
 def article_pattern(post_urls: list[str]) -> str | None:
-    """The path shape most post URLs share, as a regular expression, e.g. ``^/\\d{4}/\\d{2}/[^/]+/$``."""
+    """The path shape most post URLs share, as a regular expression
+    (e.g. ``^/\\d{4}/\\d{2}/[^/]+/$``)."""
     shapes: dict[tuple[int, bool], list[list[str]]] = {}
     for url in post_urls:
         path = _path(url)
@@ -111,9 +112,10 @@ def _feeds(home: lxml.html.HtmlElement, base: str) -> list[str]:
     for link in home.iter("link"):
         kind = (link.get("type") or "").lower()
         href = link.get("href") or ""
-        if "alternate" in (link.get("rel") or "") and kind.endswith(("rss+xml", "atom+xml")):
-            if "comments" not in href and _path(urljoin(base + "/", href)) not in feeds:
-                feeds.append(_path(urljoin(base + "/", href)))
+        path = _path(urljoin(base + "/", href))
+        is_feed = "alternate" in (link.get("rel") or "") and kind.endswith(("rss+xml", "atom+xml"))
+        if is_feed and "comments" not in href and path not in feeds:
+            feeds.append(path)
     return feeds[:1]
 
 
