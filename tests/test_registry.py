@@ -79,3 +79,46 @@ def test_a_file_that_is_not_toml_is_reported(tmp_path):
 def test_an_unknown_site_names_the_known_ones():
     with pytest.raises(SiteConfigError, match=r"unknown site 'nowhere' \(known: hdnd\)"):
         get_site("nowhere")
+
+
+GENERIC_SITE = """
+[sites.wp]
+cms = "generic"
+name = "WordPress site"
+base_url = "http://wp.example.test"
+article_ids = "wordpress"
+
+[sites.wp.patterns]
+article = '^/\\d{4}/\\d{2}/[^/]+/$'
+"""
+
+
+def test_a_generic_site_needs_no_news_module(tmp_path):
+    user = tmp_path / "sites.toml"
+    user.write_text(GENERIC_SITE, encoding="utf-8")
+    site = registry(user).sites["wp"]
+    assert (site.cms, site.module, site.article_ids) == ("generic", "", "wordpress")
+    assert site.patterns.article.match("/2026/10/ky-hop/")
+    assert site.patterns.category_page.match("/category/tin/ky-hop/page/2/")["category"] == (
+        "tin/ky-hop"
+    )
+    assert "body" not in site.selectors  # whole page unless the entry names a content node
+
+
+@pytest.mark.parametrize(
+    ("mistake", "message"),
+    [
+        ('article_ids = "slug"', "key 'article_ids' must be one of url, wordpress"),
+        ("patterns = {}", "key 'patterns.article' must be a string"),
+        ("patterns = { article = '^/x/$', category = '^/c/$' }", "named groups (?P<category>"),
+    ],
+)
+def test_a_generic_entry_is_checked_for_what_it_needs(tmp_path, mistake, message):
+    user = tmp_path / "sites.toml"
+    key = mistake.split(" = ")[0]
+    lines = [line for line in GENERIC_SITE.split("\n[sites.wp.patterns]")[0].splitlines()]
+    lines = [line for line in lines if not line.startswith(f"{key} =")]
+    user.write_text("\n".join([*lines, mistake]) + "\n", encoding="utf-8")
+    with pytest.raises(SiteConfigError, match="site 'wp': ") as raised:
+        registry(user)
+    assert message in str(raised.value)

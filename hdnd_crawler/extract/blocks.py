@@ -198,6 +198,10 @@ class Flattener:
         self._kind = outer
 
     def _figure(self, node: etree._Element) -> None:
+        if not any(True for _ in node.iter("img")):
+            # A figure of a table or a quote (WordPress's table block): its content is text.
+            self.walk(node)
+            return
         captions = [c for c in node.iter("figcaption")]
         caption = clean_text(" ".join(c.text_content() for c in captions))
         for img in node.iter("img"):

@@ -257,3 +257,14 @@ def extract_body(node: etree._Element | None, resolve_url, url: str = "") -> Bod
         blocks, text = flat, flat_text
     captions = {i.src: i.caption for i in images if i.caption}
     return Body(text=text, html=_to_html(blocks, captions), images=images)
+
+
+def extract_page_body(document: str) -> Body:
+    """The body of a whole page whose content node is not known: trafilatura finds it.
+
+    Its own boilerplate detection decides what is article text, so nothing is flattened first
+    and there is no word count to check it against.
+    """
+    blocks = _trafilatura_blocks(document) or []
+    images = [b.image for b in blocks if b.kind == "img" and b.image]
+    return Body(text=_text(blocks), html=_to_html(blocks, {}), images=images)

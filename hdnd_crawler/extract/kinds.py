@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hdnd_crawler.extract.checks import layout_misses
+from hdnd_crawler.extract.generic import article as generic_article
+from hdnd_crawler.extract.generic import listing as generic_listing
 from hdnd_crawler.extract.listing import FeedEntry, Listing
 from hdnd_crawler.extract.nukeviet.article import parse_article
 from hdnd_crawler.extract.nukeviet.listing import parse_feed, parse_listing, parse_sitemap
@@ -27,6 +29,13 @@ class Extractor:
 
 EXTRACTORS: dict[str, Extractor] = {
     "nukeviet": Extractor(parse_article, parse_listing, parse_feed, parse_sitemap, layout_misses),
+    "generic": Extractor(
+        generic_article.parse_article,
+        generic_listing.parse_listing,
+        generic_listing.parse_feed,
+        generic_listing.parse_sitemap,
+        generic_article.layout_misses,
+    ),
 }
 
 

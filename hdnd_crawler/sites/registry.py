@@ -23,7 +23,12 @@ REGISTRY_PATH = Path(__file__).with_name("sites.toml")
 # The user's registry is a file of this name beside the archive database.
 USER_REGISTRY_NAME = "sites.toml"
 # The kinds of site the crawler knows; each has a defaults block of that name in the registry.
-CMS_KINDS = ("nukeviet",)
+CMS_KINDS = ("nukeviet", "generic")
+# How a generic site's articles are identified (``article_ids``): by a stable number derived
+# from the canonical URL, or by WordPress's own post ids (read from the page and its feeds).
+ARTICLE_IDS = ("url", "wordpress")
+# A pattern a site need not have (a generic site without category archives) matches nothing.
+NEVER = "(?!)"
 
 
 class SiteConfigError(ValueError):
@@ -61,6 +66,8 @@ class Site:
     labels: dict[str, tuple[str, ...]] = field(hash=False, compare=False)
     # Where requests go; differs from base_url when crawling a mirror of the site.
     fetch_base: str = ""
+    # Generic sites: "url" or "wordpress" (ARTICLE_IDS); NukeViet's ids are in its URLs.
+    article_ids: str = ""
 
     @property
     def origins(self) -> tuple[str, ...]:
@@ -92,7 +99,7 @@ def _merge(defaults: dict, override: dict) -> dict:
 
 # What each key of a merged site block must hold: the type, and for lists and tables the type
 # of their values. Anything else is a mistake in a hand-edited file, reported by key.
-_STRING_KEYS = ("name", "cms", "base_url", "timezone", "module", "module_path")
+_STRING_KEYS = ("name", "cms", "base_url", "timezone", "module", "module_path", "article_ids")
 _LIST_KEYS = ("aliases", "start_paths", "feed_paths", "sitemap_paths")
 _PATTERN_KEYS = ("article", "category", "category_page", "tag")
 
@@ -107,8 +114,18 @@ def _expect(slug: str, key: str, value: Any, kind: type, item: type | None = Non
         raise SiteConfigError(f"site {slug!r}: key {key!r} must be a {wanted}, got {value!r}")
 
 
+# What each kind of site must say; the rest of a block is checked when present.
+_REQUIRED = {
+    "nukeviet": ("cms", "name", "base_url", "module", "selectors", "patterns", "labels"),
+    "generic": ("cms", "name", "base_url", "article_ids", "selectors", "patterns"),
+}
+# Patterns a kind must have, and the named groups the crawl reads from each pattern.
+_REQUIRED_PATTERNS = {"nukeviet": _PATTERN_KEYS, "generic": ("article",)}
+_PATTERN_GROUPS = {"category": ("category",), "category_page": ("category", "page")}
+
+
 def _check(slug: str, block: dict) -> None:
-    required = ("cms", "name", "base_url", "module", "selectors", "patterns", "labels")
+    required = _REQUIRED.get(block.get("cms", ""), _REQUIRED["nukeviet"])
     for key in (*required, "timezone", "start_paths", "feed_paths", "sitemap_paths"):
         if key not in block:
             raise SiteConfigError(f"site {slug!r}: missing key {key!r}")
@@ -131,16 +148,23 @@ def _check(slug: str, block: dict) -> None:
             raise SiteConfigError(
                 f"site {slug!r}: key 'selectors.{name}' is not a CSS selector ({exc}): {selector!r}"
             ) from None
-    _expect(slug, "labels", block["labels"], dict)
-    for name, labels in block["labels"].items():
+    _expect(slug, "labels", block.get("labels", {}), dict)
+    for name, labels in block.get("labels", {}).items():
         _expect(slug, f"labels.{name}", labels, list, str)
     _expect(slug, "patterns", block["patterns"], dict)
+    if block["cms"] == "generic" and block["article_ids"] not in ARTICLE_IDS:
+        raise SiteConfigError(
+            f"site {slug!r}: key 'article_ids' must be one of {', '.join(ARTICLE_IDS)},"
+            f" got {block['article_ids']!r}"
+        )
 
 
-def _compile(slug: str, raw: dict, module_path: str) -> Patterns:
+def _compile(slug: str, raw: dict, module_path: str, cms: str) -> Patterns:
     module = re.escape(module_path.rstrip("/"))
     compiled = {}
     for key in _PATTERN_KEYS:
+        if key not in raw and key not in _REQUIRED_PATTERNS[cms]:
+            raw = {**raw, key: NEVER}
         if not isinstance(raw.get(key), str):
             raise SiteConfigError(f"site {slug!r}: key 'patterns.{key}' must be a string")
         try:
@@ -149,8 +173,16 @@ def _compile(slug: str, raw: dict, module_path: str) -> Patterns:
             raise SiteConfigError(
                 f"site {slug!r}: key 'patterns.{key}' is not a regular expression ({exc})"
             ) from None
-    _expect(slug, "patterns.not_category", raw.get("not_category"), list, str)
-    return Patterns(**compiled, not_category=frozenset(raw["not_category"]))
+        # The generic crawl pages listings by these groups (NukeViet's are checked by use).
+        groups = _PATTERN_GROUPS.get(key, ()) if cms == "generic" else ()
+        if raw[key] != NEVER and not set(groups) <= set(compiled[key].groupindex):
+            raise SiteConfigError(
+                f"site {slug!r}: key 'patterns.{key}' must have the named groups "
+                + ", ".join(f"(?P<{g}>…)" for g in groups)
+            )
+    not_category = raw.get("not_category", [] if cms == "generic" else None)
+    _expect(slug, "patterns.not_category", not_category, list, str)
+    return Patterns(**compiled, not_category=frozenset(not_category or ()))
 
 
 def build_site(slug: str, block: dict) -> Site:
@@ -165,15 +197,16 @@ def build_site(slug: str, block: dict) -> Site:
         base_url=base,
         aliases=tuple(a.rstrip("/") for a in block.get("aliases", [])),
         timezone=block["timezone"],
-        module=block["module"],
+        module=block.get("module", ""),
         module_path=module_path,
         start_paths=tuple(block["start_paths"]),
         feed_paths=tuple(block["feed_paths"]),
         sitemap_paths=tuple(block["sitemap_paths"]),
-        patterns=_compile(slug, block["patterns"], module_path),
+        patterns=_compile(slug, block["patterns"], module_path, block["cms"]),
         selectors=dict(block["selectors"]),
-        labels={k: tuple(v) for k, v in block["labels"].items()},
+        labels={k: tuple(v) for k, v in block.get("labels", {}).items()},
         fetch_base=base,
+        article_ids=block.get("article_ids", ""),
     )
 
 

@@ -7,10 +7,11 @@ from scrapy.settings import BaseSettings
 from scrapy.spiderloader import SpiderLoader
 
 from hdnd_crawler.crawl.registry import registry_for
+from hdnd_crawler.crawl.spiders.generic import GenericSpider
 from hdnd_crawler.crawl.spiders.nukeviet import NukeVietSpider
 from hdnd_crawler.sites.registry import Site
 
-SPIDERS: dict[str, type[NukeVietSpider]] = {"nukeviet": NukeVietSpider}
+SPIDERS: dict[str, type[NukeVietSpider]] = {"nukeviet": NukeVietSpider, "generic": GenericSpider}
 
 
 def spider_class(site: Site) -> type[NukeVietSpider]:
