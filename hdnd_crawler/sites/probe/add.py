@@ -29,6 +29,16 @@ from hdnd_crawler.sites.registry import Site, SiteConfigError, site_from_block
 ARTICLES = 3
 
 
+# What each learned article selector names, for the comment beside it.
+LEARNED_WHAT = {
+    "title": "heading the head's og:title names",
+    "body": "node holding the article's text (it differs on every page; no page furniture)",
+    "article_root": "column holding title and body",
+    "tags_scope": "panels of the article's column (tags sit in one of them)",
+    "hometext": "summary, the text of the head's description",
+}
+
+
 class NotSupported(ProbeError):
     """A site of a kind this build cannot crawl."""
 
@@ -85,13 +95,23 @@ def probe_nukeviet(base_url: str, fetch: Fetch, home: Page, signs: Signs) -> Fin
         "categories": [c.alias for c in news.categories],
     }
     notes = {
-        "version": f"from {signs.seen[0]}" if signs.version else "no generator meta: unknown",
+        "name": "og:site_name of the home page",
+        "version": (
+            f"From {signs.seen[0]}; version, language and categories are what the probe saw"
+            if signs.version
+            else "No generator meta: version unknown"
+        ),
         "language": "nv_lang_data of the news pages",
-        "module": f"nv_module_name of the news pages ({', '.join(news.how)})",
-        "module_path": "news is the home module"
+        "module": f"nv_module_name, found through {news.how[0]}",
+        "module_path": "News is the home module"
         if not news.module_path
-        else "the news module's pages are under this path",
-        "categories": "the news module's RSS list" if news.from_rss else "links on its pages",
+        else "The news module's pages are under this path",
+        "categories": (
+            "The news module's RSS list (menus also link other modules); the crawl finds"
+            " categories itself"
+            if news.from_rss
+            else "Links on the news pages (no RSS list): the crawl finds categories itself"
+        ),
     }
     if news.module_path:
         # The home page belongs to another module: start where the news are.
@@ -131,8 +151,8 @@ def probe_nukeviet(base_url: str, fetch: Fetch, home: Page, signs: Signs) -> Fin
             listing_line = f"{count} articles on {page.url} (selectors learned: custom theme)"
             for key in learned:
                 notes[f"selectors.{key}"] = (
-                    f"learned on {page.url}: the stock selector found no item; this picks"
-                    f" the links to the category's own articles in the page's main column"
+                    f"Learned on {page.url}, where the stock one found no item: the"
+                    " category's own article links, in the page's main column"
                 )
             break
     if not listing_ok:
@@ -151,8 +171,8 @@ def probe_nukeviet(base_url: str, fetch: Fetch, home: Page, signs: Signs) -> Fin
         site = _site({**entry, "selectors": selectors})
         for key in learned:
             notes[f"selectors.{key}"] = (
-                f"learned from {len(trees)} article pages: the stock selector missed; this"
-                " picks the same node on each"
+                f"Learned from {len(trees)} article pages where the stock one missed: it picks"
+                f" the {LEARNED_WHAT.get(key, key)} on each"
             )
     complete = 0
     for page in pages:
