@@ -14,6 +14,8 @@ from hdnd_crawler.sites.registry import Site
 
 # Without these an article is not archived (the pipelines' validation drops it).
 REQUIRED = ("title", "published_at", "body_text")
+# Category links tried for one that lists articles.
+CATEGORY_TRIES = 4
 
 
 def read_listing(page: Page, site: Site) -> Listing:
@@ -55,8 +57,8 @@ class SiteCheck:
 
 
 def check_site(site: Site, fetch: Fetch, articles: int = 3) -> SiteCheck:
-    """Fetch the site's first start page, the first category it links to, and ``articles`` of
-    that category's articles (else of any the pages link to), and read each with the site's
+    """Fetch the site's first start page, the first category it links to that lists articles,
+    and ``articles`` of them (else of any the pages link to), and read each with the site's
     extractor."""
     result = SiteCheck()
     start = fetch(site.base_url + site.start_paths[0])
@@ -64,10 +66,15 @@ def check_site(site: Site, fetch: Fetch, articles: int = 3) -> SiteCheck:
         raise ProbeError(f"{start.url} answers HTTP {start.status}")
     listing = read_listing(start, site)
     result.listing_url, result.listing = start.url, listing
-    if listing.categories:
-        page = fetch(listing.categories[0])
+    # Menus link other modules' pages too (/laws/, /faq/…): the first category page that
+    # lists articles is the one to show.
+    for category in listing.categories[:CATEGORY_TRIES]:
+        page = fetch(category)
         if page.ok:
-            result.listing_url, result.listing = page.url, read_listing(page, site)
+            read = read_listing(page, site)
+            if read.articles:
+                result.listing_url, result.listing = page.url, read
+                break
     listed = result.listing
     candidates = [*listed.articles, *listed.other_articles, *listing.other_articles]
     for url in list(dict.fromkeys(candidates))[:articles]:
