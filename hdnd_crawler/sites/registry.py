@@ -307,3 +307,15 @@ def get_site(
     """The registered site ``slug`` (default: the registry's default site), optionally fetched
     from the mirror at ``base_url``."""
     return registry(user_file).get(slug, base_url)
+
+
+def site_from_block(slug: str, block: dict[str, Any]) -> Site:
+    """The site a registry block would make (layered over its kind's built-in defaults),
+    checked as a file's would be; what ``sites add`` tries before writing it."""
+    defaults = read_toml(REGISTRY_PATH).get(_kind(slug, block), {})
+    return build_site(slug, _merge(defaults, block))
+
+
+def builtin_slugs() -> frozenset[str]:
+    """The sites of the built-in registry, which ``sites remove`` leaves alone."""
+    return frozenset(read_toml(REGISTRY_PATH).get("sites", {}))
