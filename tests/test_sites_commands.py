@@ -131,12 +131,12 @@ PLAIN_PAGE = b"<html><head><title>Shop</title></head><body><p>Hello</p></body></
 
 
 @pytest.mark.servers
-def test_a_site_that_is_not_nukeviet_is_refused_in_this_build(registry_file, tmp_path):
+def test_a_site_that_is_no_news_site_is_refused(registry_file, tmp_path):
     before = registry_file.read_bytes()
     with serving({"/": PLAIN_PAGE}) as url:
         result = run("add", url, "--slug", "shop", "--db", str(tmp_path / "hdnd.db"))
     assert result.exit_code == 1
-    assert "not NukeViet; the generic mode is not available in this build" in result.output
+    assert "does not look like a news site: it is not NukeViet, and no sitemap" in result.output
     assert result.output.count("\n") == 1
     assert registry_file.read_bytes() == before
 

@@ -6,13 +6,11 @@ NukeViet sites are probed here; any other site goes to the generic probe
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-
 from hdnd_crawler.extract.kinds import extractor_for
 from hdnd_crawler.sites.probe.check import missing, read_article, read_listing
 from hdnd_crawler.sites.probe.fetch import Fetch, Page, ProbeError
 from hdnd_crawler.sites.probe.finding import Finding
+from hdnd_crawler.sites.probe.generic import probe_generic
 from hdnd_crawler.sites.probe.learn import article_selectors, listing_selectors
 from hdnd_crawler.sites.probe.nukeviet import (
     NewsModule,
@@ -39,10 +37,6 @@ LEARNED_WHAT = {
 }
 
 
-class NotSupported(ProbeError):
-    """A site of a kind this build cannot crawl."""
-
-
 def probe_site(base_url: str, fetch: Fetch) -> Finding:
     """Read the site's home page and probe it as what it is; :class:`ProbeError` says why not."""
     home = fetch(base_url + "/")
@@ -53,20 +47,7 @@ def probe_site(base_url: str, fetch: Fetch) -> Finding:
     signs = signs_of(home, html_tree(home))
     if signs.is_nukeviet:
         return probe_nukeviet(base_url, fetch, home, signs)
-    generic = _generic_probe()
-    if generic is None:
-        raise NotSupported(
-            f"{base_url} is not NukeViet; the generic mode is not available in this build"
-        )
-    return generic(base_url, fetch)
-
-
-def _generic_probe() -> Callable[[str, Fetch], Finding] | None:
-    try:
-        module = importlib.import_module("hdnd_crawler.sites.probe.generic")
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, "probe_generic", None)
+    return probe_generic(base_url, fetch)
 
 
 def _site(entry: dict) -> Site:

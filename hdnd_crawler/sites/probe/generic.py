@@ -165,7 +165,10 @@ def probe_generic(base_url: str, fetch: Fetch) -> Finding:
         found.append(f"feed {feeds[0]}")
     pattern = article_pattern(post_urls)
     if pattern is None:
-        raise ProbeError(f"{base}: no post URLs in a sitemap; write patterns.article by hand")
+        raise ProbeError(
+            f"{base} does not look like a news site: it is not NukeViet, and no sitemap lists"
+            " article pages (if it publishes news, write its entry by hand: patterns.article)"
+        )
     entry["patterns"] = {"article": pattern}
     found.append(f"article URLs: {pattern} ({len(post_urls)} in the sitemap)")
     posts = [p for p in (_html(fetch(u)) for u in post_urls[:SAMPLE_POSTS]) if p is not None]
