@@ -87,6 +87,11 @@ def article_pattern(post_urls: list[str]) -> str | None:
     return "^/" + "/".join(parts) + ("/" if slash else "") + "$"
 
 
+# A sub-sitemap of posts, not of pages, tags, categories or authors ("wp-sitemap-posts-post-1.xml",
+# "post-sitemap.xml").
+_POSTS_SITEMAP = re.compile(r"^(?!.*(?:page|tag|categor|taxonom|author|user)).*post", re.I)
+
+
 def _post_urls(base: str, fetch: Fetch, found: list[str]) -> tuple[list[str], list[str]]:
     """(sitemap paths that answered, post URLs in them)."""
     robots = fetch(base + "/robots.txt")
@@ -98,7 +103,7 @@ def _post_urls(base: str, fetch: Fetch, found: list[str]) -> tuple[list[str], li
             continue
         found.append(f"sitemap {_path(candidate)} ({'index' if index else 'url set'})")
         if index:
-            posts = [u for u in locs if "post" in u and "page" not in _path(u).rsplit("/", 1)[-1]]
+            posts = [u for u in locs if _POSTS_SITEMAP.search(_path(u).rsplit("/", 1)[-1])]
             urls: list[str] = []
             for sitemap in (posts or locs)[:MAX_SITEMAPS]:
                 urls += _locs(fetch(sitemap))[1]
