@@ -4,7 +4,8 @@ a site, however many workers crawl it.
 Each request holds a lease in the site's sorted set in Redis (member: the request, score: when
 the lease lapses) from just before it is sent until its response or failure comes back. A
 worker that dies holding leases lets them lapse after ``CLUSTER_LEASE_SECONDS``; the others
-wait for a free lease, polling.
+wait for a free lease, polling. A dead worker's leases are dropped sooner, by the reaper
+that gives back its requests (:func:`hdnd_crawler.cluster.queue.reap`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from hdnd_crawler.cluster.jobs import Server, site_key
+from hdnd_crawler.cluster.queue import ReliableQueue
 from hdnd_crawler.crawl.spiders.nukeviet import crawled_by
 
 # Drop lapsed leases, then take one if fewer than the limit are held: atomic in Redis.
@@ -79,7 +81,7 @@ class SiteLeaseMiddleware:
         return self.leases
 
     async def process_request(self, request: Request) -> None:
-        token = f"{uuid.uuid4().hex}"
+        token = f"{ReliableQueue.worker}|{uuid.uuid4().hex}"  # the reaper knows whose
         leases = self._leases()
         while not leases.try_acquire(token):
             await asyncio.sleep(self.POLL)

@@ -120,6 +120,10 @@ def reap(server: Server, slug: str) -> int:
         while server.lmove(taken, site_key(slug, "requests"), "RIGHT", "RIGHT") is not None:
             given += 1
         server.srem(takers_key(slug), worker)
+        lease = site_key(slug, "lease")
+        held = [m for m in server.zrange(lease, 0, -1) if m.startswith(f"{worker}|".encode())]
+        if held:
+            server.zrem(lease, *held)
     if given:
         logger.warning("%s: %d requests of dead workers queued again", slug, given)
     return given
