@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from hdnd_crawler import __version__
+from hdnd_crawler.cli.cluster import enqueue, worker, writer
 from hdnd_crawler.cli.crawling import crawl, reextract
 from hdnd_crawler.cli.reading import export, migrate, search
 from hdnd_crawler.cli.sites import sites
@@ -21,5 +22,5 @@ def cli() -> None:
     """
 
 
-for command in (crawl, reextract, search, export, migrate, sites):
+for command in (crawl, reextract, search, export, migrate, sites, enqueue, worker, writer):
     cli.add_command(command)

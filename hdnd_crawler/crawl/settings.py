@@ -91,3 +91,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening port on a machine that runs from cron
+
+# Crawl workers (`hdnd-crawler worker`): a request holds its site's lease in Redis at most this
+# long (a worker that died holding one lets it lapse); a worker renews its heartbeat this often
+# and is taken for dead, its taken requests queued again, after three beats missed.
+CLUSTER_LEASE_SECONDS = 60
+CLUSTER_HEARTBEAT_SECONDS = 5

@@ -201,19 +201,22 @@ class WarcMiddleware:
     def from_crawler(cls, crawler: Crawler) -> WarcMiddleware:
         return cls(crawler)
 
+    def info(self) -> dict[str, str]:
+        """The warcinfo fields of this crawl's files."""
+        site = crawled_by(self.crawler).site
+        return {
+            "software": f"hdnd-crawler/{__version__} (warcio)",
+            "format": "WARC File Format 1.0",
+            "http-header-user-agent": self.crawler.settings.get("USER_AGENT"),
+            "robots": "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "isPartOf": site.slug,
+            "base-url": site.base_url,
+            "fetch-base": site.fetch_base,
+        }
+
     def _files(self) -> WarcFiles:
         if self.files is None:
-            site = crawled_by(self.crawler).site
-            info = {
-                "software": f"hdnd-crawler/{__version__} (warcio)",
-                "format": "WARC File Format 1.0",
-                "http-header-user-agent": self.crawler.settings.get("USER_AGENT"),
-                "robots": "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-                "isPartOf": site.slug,
-                "base-url": site.base_url,
-                "fetch-base": site.fetch_base,
-            }
-            self.files = WarcFiles(self.directory, self.max_size, info)
+            self.files = WarcFiles(self.directory, self.max_size, self.info())
         return self.files
 
     def process_response(self, request: Request, response: Response) -> Response:

@@ -101,7 +101,7 @@ def run(
     chosen = registry_for(settings).get(site, base_url)
     with exclusive(lock_path(settings.get("ARCHIVE_DB"), chosen.slug)):
         configure_logging(settings)
-        started = _start(chosen, mode, Path(settings.get("ARCHIVE_DB")))
+        started = start_run(chosen, mode, Path(settings.get("ARCHIVE_DB")))
         return _crawl([started], settings, progress)[0]
 
 
@@ -134,7 +134,7 @@ def run_sites(
                     site.slug, None, mode, verdict, f"{site.slug}: {exc}"
                 )
                 continue
-            started.append(_start(site, mode, db_path))
+            started.append(start_run(site, mode, db_path))
         for result in _crawl(started, settings, progress=False):
             results[result.site] = result
     return [results[site.slug] for site in chosen]
@@ -146,7 +146,7 @@ def exit_code(results: Sequence[RunResult]) -> int:
 
 
 @dataclass
-class _Run:
+class StartedRun:
     site: Site
     mode: Mode
     run_id: int
@@ -154,7 +154,7 @@ class _Run:
     resume_from: str | None
 
 
-def _start(site: Site, mode: Mode, db_path: Path) -> _Run:
+def start_run(site: Site, mode: Mode, db_path: Path) -> StartedRun:
     """Record the start of a run of ``site``, the caller holding its lock."""
     archive = Archive(db_path)
     try:
@@ -169,10 +169,10 @@ def _start(site: Site, mode: Mode, db_path: Path) -> _Run:
         run_id = archive.start_run(site.slug, mode, utc_now(), resume_from)
     finally:
         archive.close()
-    return _Run(site, mode, run_id, archived, resume_from)
+    return StartedRun(site, mode, run_id, archived, resume_from)
 
 
-def _crawlers(process: CrawlerProcess, runs: Sequence[_Run]) -> list[Crawler]:
+def _crawlers(process: CrawlerProcess, runs: Sequence[StartedRun]) -> list[Crawler]:
     crawlers = []
     for run in runs:
         crawler = process.create_crawler(spider_class(run.site))
@@ -184,7 +184,7 @@ def _crawlers(process: CrawlerProcess, runs: Sequence[_Run]) -> list[Crawler]:
     return crawlers
 
 
-def _crawl(runs: Sequence[_Run], settings: Settings, progress: bool) -> list[RunResult]:
+def _crawl(runs: Sequence[StartedRun], settings: Settings, progress: bool) -> list[RunResult]:
     if not runs:
         return []
     if progress:
@@ -204,15 +204,19 @@ def _crawl(runs: Sequence[_Run], settings: Settings, progress: bool) -> list[Run
         logger.exception("The crawl crashed")
         crashed = exc
     elapsed = time.monotonic() - started
-    results = [_finish(run, stats[n], settings, crashed, elapsed) for n, run in enumerate(runs)]
+    results = [finish_run(run, stats[n], settings, crashed, elapsed) for n, run in enumerate(runs)]
     if len(runs) > 1 and settings.getbool("SEARCH_INDEX_MERGE", True):
         _merge_search_index(settings, results)
     sys.stderr.flush()
     return results
 
 
-def _finish(
-    run: _Run, stats: dict[str, Any], settings: Settings, crashed: Exception | None, secs: float
+def finish_run(
+    run: StartedRun,
+    stats: dict[str, Any],
+    settings: Settings,
+    crashed: Exception | None,
+    secs: float,
 ) -> RunResult:
     if crashed is None:
         verdict = judge(
