@@ -58,9 +58,10 @@ def crawl(
 
     Several sites (--site repeated, or --all) are crawled at once, each as politely as one
     alone; one site's failure does not stop the others. One run at a time per site (a lock
-    file beside the archive). Logs go to stderr as plain lines, or a live progress line on a
-    terminal for one site; stdout gets a summary line per site, also stored in the crawl_runs
-    table.
+    file beside the archive). Logs go to stderr (or LOG_FILE): warnings and each run's start
+    and summary lines, or a live progress line on a terminal for one site; --set LOG_LEVEL=INFO
+    logs every page and article. stdout gets a summary line per site, also stored in the
+    crawl_runs table.
 
     \b
     Exit status (of several sites: the most serious, in the order 1, 4, 3, 5):
@@ -96,6 +97,10 @@ def crawl(
     mode: Mode = "full" if full else "incremental"
     try:
         settings = project_settings(values)
+        if "LOG_LEVEL" not in values:
+            # Warnings, and each run's start and summary lines (runs/journal.py): a handful of
+            # lines for cron to mail. --set LOG_LEVEL=INFO logs every page and article.
+            settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
         chosen = list(registry_for(settings).sites) if every_site else list(sites)
         if len(chosen) > 1:
             results = run_sites(chosen, mode, settings=settings)
@@ -103,8 +108,6 @@ def crawl(
                 click.echo(result.summary)
             sys.exit(exit_code(results))
         progress = sys.stderr.isatty()
-        if progress and "LOG_LEVEL" not in values:
-            settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
         result = run(
             chosen[0] if chosen else None,
             mode,
