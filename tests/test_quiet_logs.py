@@ -53,9 +53,7 @@ def test_a_successful_cron_run_logs_its_start_summary_and_merge_only(fixture_sit
 
 
 @pytest.mark.processes
-def test_log_level_info_restores_the_full_log_without_repeating_the_summary(
-    fixture_site, tmp_path
-):
+def test_log_level_info_restores_the_full_log_without_repeating_the_summary(fixture_site, tmp_path):
     _, base_url = fixture_site
     db = tmp_path / "hdnd.db"
     command = cron_command(base_url, db, "--full") + ["--set", "LOG_LEVEL=INFO"]

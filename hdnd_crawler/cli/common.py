@@ -21,6 +21,12 @@ class ArchiveUnusable(click.ClickException):
     exit_code = 2
 
 
+class BadOption(click.ClickException):
+    """An option's value that cannot be used (a typo, a wrong type): one line, exit status 2."""
+
+    exit_code = 2
+
+
 def open_archive(db: Path, readonly: bool) -> Archive:
     from hdnd_crawler.archive.schema import ArchiveError
     from hdnd_crawler.archive.store import Archive

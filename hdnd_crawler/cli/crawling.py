@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from hdnd_crawler.cli.common import ArchiveUnusable, setting
+from hdnd_crawler.cli.common import ArchiveUnusable, BadOption, setting
 
 
 @click.command()
@@ -44,7 +44,8 @@ from hdnd_crawler.cli.common import ArchiveUnusable, setting
     "overrides",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Override a Scrapy or crawler setting (repeatable), e.g. --set RECHECK_DAYS=30.",
+    help="Override a Scrapy or crawler setting (repeatable), e.g. --set RECHECK_DAYS=30; a"
+    " name like a typo of a known one, or a value not of the setting's type, is refused.",
 )
 def crawl(
     sites: tuple[str, ...],
@@ -81,6 +82,7 @@ def crawl(
     """
     from hdnd_crawler.archive.schema import ArchiveError
     from hdnd_crawler.crawl.health import EXIT_LOCKED
+    from hdnd_crawler.crawl.overrides import SettingError
     from hdnd_crawler.crawl.plan import Mode
     from hdnd_crawler.crawl.registry import registry_for
     from hdnd_crawler.runs.lock import LockHeld
@@ -117,6 +119,8 @@ def crawl(
         )
     except SiteConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+    except SettingError as exc:
+        raise BadOption(str(exc)) from exc
     except ArchiveError as exc:
         raise ArchiveUnusable(str(exc)) from exc
     except LockHeld as exc:

@@ -29,6 +29,7 @@ from scrapy.utils.project import get_project_settings
 
 from hdnd_crawler.archive.store import UNFINISHED_RUN, Archive, utc_now
 from hdnd_crawler.crawl.health import EXIT_FAILED, EXIT_LOCKED, Verdict, judge, most_serious
+from hdnd_crawler.crawl.overrides import check_overrides
 from hdnd_crawler.crawl.plan import Mode
 from hdnd_crawler.crawl.registry import registry_for
 from hdnd_crawler.crawl.spiders.registered import spider_class
@@ -54,9 +55,12 @@ class RunResult:
 
 
 def project_settings(overrides: Mapping[str, str] | None = None) -> Settings:
-    """The project's settings, wherever the command runs from (cron starts in $HOME)."""
+    """The project's settings, wherever the command runs from (cron starts in $HOME), with
+    ``overrides``; :class:`~hdnd_crawler.crawl.overrides.SettingError` for one that looks like
+    a typo of a setting's name or whose value is not of the setting's type."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "hdnd_crawler.crawl.settings")
     settings = get_project_settings()
+    check_overrides(overrides or {}, settings)
     settings.setdict(dict(overrides or {}), priority="cmdline")
     return settings
 
@@ -175,7 +179,12 @@ def _start(site: Site, mode: Mode, db_path: Path) -> _Run:
     resumed = f", resuming the run started {resume_from}" if resume_from else ""
     logger.info(
         "%s %s crawl #%d starts: %s, %d articles archived%s",
-        site.slug, mode, run_id, site.base_url, archived, resumed,
+        site.slug,
+        mode,
+        run_id,
+        site.base_url,
+        archived,
+        resumed,
     )
     return _Run(site, mode, run_id, archived, resume_from)
 
