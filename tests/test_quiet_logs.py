@@ -1,4 +1,4 @@
-"""A crawl under cron logs a handful of lines, and no deprecation warning; LOG_LEVEL=INFO logs all."""
+"""A crawl under cron logs a handful of lines and no deprecation warning; LOG_LEVEL=INFO, all."""
 
 from __future__ import annotations
 
