@@ -7,6 +7,7 @@ import click
 from hdnd_crawler import __version__
 from hdnd_crawler.cli.crawling import crawl, reextract
 from hdnd_crawler.cli.reading import export, migrate, search
+from hdnd_crawler.cli.status import status
 
 
 @click.group()
@@ -20,5 +21,5 @@ def cli() -> None:
     """
 
 
-for command in (crawl, reextract, search, export, migrate):
+for command in (crawl, reextract, search, export, migrate, status):
     cli.add_command(command)
