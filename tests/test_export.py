@@ -106,3 +106,33 @@ def test_a_terminal_sees_a_progress_bar(filled, tmp_path):
     assert result.returncode == 0
     assert b"Exporting" in shown and b"100%" in shown
     assert len((tmp_path / "out.jsonl").read_text("utf-8").splitlines()) == 3
+
+
+def test_csv_starts_with_a_byte_order_mark_for_excel_and_keeps_vietnamese(filled, tmp_path):
+    target = tmp_path / "out.csv"
+    args = ["export", "--format", "csv", "--db", str(filled.path)]
+    result = CliRunner().invoke(cli, [*args, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    piped = CliRunner().invoke(cli, args)
+    assert piped.exit_code == 0
+    for data in (target.read_bytes(), piped.stdout_bytes):
+        assert data.startswith(b"\xef\xbb\xbfsite,article_id,")
+        assert data.count(b"\xef\xbb\xbf") == 1
+        assert data.count(b"\r\n") == 4  # the header's and each row's ends; bodies as written
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        assert [r["article_id"] for r in rows] == ["1", "2", "3"]
+        assert rows[0]["title"] == 'Bài 1: Hội đồng nhân dân, "kỳ họp"'
+        assert rows[0]["body_text"] == "Đoạn một.\n\nĐoạn hai, có dấu phẩy."
+        assert json.loads(rows[0]["tags"]) == ["kỳ họp", "ngân sách, tài chính"]
+    jsonl = CliRunner().invoke(cli, ["export", "--format", "jsonl", "--db", str(filled.path)])
+    assert jsonl.stdout_bytes.startswith(b'{"site": "hdnd"')  # JSON Lines: no mark
+    assert json.loads(jsonl.stdout_bytes.splitlines()[0])["title"].startswith("Bài 1: Hội")
+
+
+def test_an_unknown_site_is_an_error_naming_the_known_ones(filled, tmp_path):
+    target = tmp_path / "out.csv"
+    args = ["export", "--format", "csv", "--db", str(filled.path), "-o", str(target)]
+    result = CliRunner().invoke(cli, [*args, "--site", "hdn"])
+    assert result.exit_code == 2
+    assert result.output == "Error: unknown site 'hdn' (known: hdnd)\n"
+    assert not target.exists()

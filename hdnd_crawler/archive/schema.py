@@ -33,6 +33,11 @@ class NotAnArchive(ArchiveError):
     """A file that is no hdnd-crawler archive: another SQLite database, or not SQLite at all."""
 
 
+NOT_AN_ARCHIVE = (
+    "{path} is not an hdnd-crawler archive (it has no schema_migrations and articles tables)"
+)
+
+
 def schema_version(conn: sqlite3.Connection) -> int | None:
     """The schema version of the database open on ``conn``: 0 when it holds no table at all,
     None when it is some other database. Raises ``sqlite3.DatabaseError`` for a file that is
@@ -41,10 +46,16 @@ def schema_version(conn: sqlite3.Connection) -> int | None:
     tables = {name for (name,) in found}
     if not tables:
         return 0
-    if not {"schema_migrations", "articles"} <= tables:
+    if another_database(tables):
         return None
     (version,) = conn.execute("select max(version) from schema_migrations").fetchone()
     return version if isinstance(version, int) else None
+
+
+def another_database(tables: set[str]) -> bool:
+    """Whether a database with these tables is some other database: neither empty nor an
+    archive."""
+    return bool(tables) and not {"schema_migrations", "articles"} <= tables
 
 
 def _known_version(conn: sqlite3.Connection, path: str | Path) -> int:
@@ -56,10 +67,7 @@ def _known_version(conn: sqlite3.Connection, path: str | Path) -> int:
     except sqlite3.DatabaseError as exc:
         raise NotAnArchive(f"{path} is not an SQLite database ({exc})") from exc
     if version is None:
-        raise NotAnArchive(
-            f"{path} is not an hdnd-crawler archive (it has no schema_migrations and articles"
-            " tables)"
-        )
+        raise NotAnArchive(NOT_AN_ARCHIVE.format(path=path))
     if version > LATEST:
         raise ArchiveError(
             f"{path} is at schema version {version}, written by a newer hdnd-crawler (this one"

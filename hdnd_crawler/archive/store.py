@@ -19,12 +19,19 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from hdnd_crawler.archive.schema import check_version, migrate
+from hdnd_crawler.archive.schema import (
+    NOT_AN_ARCHIVE,
+    NotAnArchive,
+    another_database,
+    check_version,
+    migrate,
+)
 from hdnd_crawler.archive.textfold import fold
 from hdnd_crawler.records import Sighting, Sightings, content_hash
 
 Outcome = Literal["new", "updated", "unchanged"]
 logger = logging.getLogger(__name__)
+_TABLES_SQL = "select name from sqlite_master where type = 'table'"
 JSON_FIELDS = ("categories", "images", "attachments", "tags")
 # Columns an article row and a version row share: what was published, as extracted.
 VERSIONED_FIELDS = (
@@ -202,6 +209,26 @@ class ArchivedSightings:
         return self._conn.execute(sql, [self._site]).fetchone()[0]
 
 
+def _refuse_another_database(path: Path) -> None:
+    """:class:`NotAnArchive` for an SQLite file that is plainly another database, found without
+    leaving anything beside it.
+
+    A reader of a WAL database makes PATH-shm and PATH-wal beside it, and cannot remove them on
+    closing; opened ``immutable``, SQLite reads the main file alone and creates nothing. That
+    file holds at least the tables of any archive's first checkpoint, so a file that has tables,
+    but not an archive's, is another database. Anything less clear (no table yet, a page read
+    while a writer checkpoints) is left to the reader's own check."""
+    probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        tables = {name for (name,) in probe.execute(_TABLES_SQL)}
+    except sqlite3.DatabaseError:
+        return
+    finally:
+        probe.close()
+    if another_database(tables):
+        raise NotAnArchive(NOT_AN_ARCHIVE.format(path=path))
+
+
 def _connect_readonly(path: Path) -> sqlite3.Connection:
     # mode=ro: SQLite refuses every write. A reader of a WAL archive still shares PATH-shm and
     # PATH-wal with any crawl writing meanwhile, so SQLite creates them (an empty log) when a
@@ -229,6 +256,8 @@ class Archive:
         self.path = Path(path)
         if not readonly:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        if readonly:
+            _refuse_another_database(self.path)
         conn = _connect_readonly(self.path) if readonly else sqlite3.connect(self.path)
         try:
             conn.execute("PRAGMA busy_timeout=10000")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from hdnd_crawler.cli.common import ArchiveUnusable, setting
+from hdnd_crawler.cli.common import ArchiveUnusable, BadOption, setting
 
 
 @click.command()
@@ -44,7 +44,8 @@ from hdnd_crawler.cli.common import ArchiveUnusable, setting
     "overrides",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Override a Scrapy or crawler setting (repeatable), e.g. --set RECHECK_DAYS=30.",
+    help="Override a Scrapy or crawler setting (repeatable), e.g. --set RECHECK_DAYS=30; a"
+    " name like a typo of a known one, or a value not of the setting's type, is refused.",
 )
 def crawl(
     sites: tuple[str, ...],
@@ -58,9 +59,10 @@ def crawl(
 
     Several sites (--site repeated, or --all) are crawled at once, each as politely as one
     alone; one site's failure does not stop the others. One run at a time per site (a lock
-    file beside the archive). Logs go to stderr as plain lines, or a live progress line on a
-    terminal for one site; stdout gets a summary line per site, also stored in the crawl_runs
-    table.
+    file beside the archive). Logs go to stderr (or LOG_FILE): warnings and each run's start
+    and summary lines, or a live progress line on a terminal for one site; --set LOG_LEVEL=INFO
+    logs every page and article. stdout gets a summary line per site, also stored in the
+    crawl_runs table.
 
     \b
     Exit status (of several sites: the most serious, in the order 1, 4, 3, 5):
@@ -80,6 +82,7 @@ def crawl(
     """
     from hdnd_crawler.archive.schema import ArchiveError
     from hdnd_crawler.crawl.health import EXIT_LOCKED
+    from hdnd_crawler.crawl.overrides import SettingError
     from hdnd_crawler.crawl.plan import Mode
     from hdnd_crawler.crawl.registry import registry_for
     from hdnd_crawler.runs.lock import LockHeld
@@ -96,6 +99,10 @@ def crawl(
     mode: Mode = "full" if full else "incremental"
     try:
         settings = project_settings(values)
+        if "LOG_LEVEL" not in values:
+            # Warnings, and each run's start and summary lines (runs/journal.py): a handful of
+            # lines for cron to mail. --set LOG_LEVEL=INFO logs every page and article.
+            settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
         chosen = list(registry_for(settings).sites) if every_site else list(sites)
         if len(chosen) > 1:
             results = run_sites(chosen, mode, settings=settings)
@@ -103,8 +110,6 @@ def crawl(
                 click.echo(result.summary)
             sys.exit(exit_code(results))
         progress = sys.stderr.isatty()
-        if progress and "LOG_LEVEL" not in values:
-            settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
         result = run(
             chosen[0] if chosen else None,
             mode,
@@ -114,6 +119,8 @@ def crawl(
         )
     except SiteConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+    except SettingError as exc:
+        raise BadOption(str(exc)) from exc
     except ArchiveError as exc:
         raise ArchiveUnusable(str(exc)) from exc
     except LockHeld as exc:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
 
-from hdnd_crawler.cli.common import ARCHIVE_FILE, open_archive
+from hdnd_crawler.cli.common import ARCHIVE_FILE, check_site, open_archive
 
 _MARKED = re.compile("<mark>(.*?)</mark>", re.S)
 
@@ -48,6 +52,7 @@ def search(query: str, db: Path, limit: int, order: str, site: str | None) -> No
 
     archive = open_archive(db, readonly=True)
     try:
+        check_site(archive, site)
         ranked: Order = "relevance" if order == "relevance" else "newest"
         hits = find(archive.db.conn, query, limit, ranked, site)
         several_sites = archive.count_sites() > 1
@@ -82,7 +87,7 @@ def search(query: str, db: Path, limit: int, order: str, site: str | None) -> No
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    type=click.Path(allow_dash=True, path_type=Path),
     default="-",
     show_default=True,
     help="File to write; - is standard output.",
@@ -91,7 +96,8 @@ def export(fmt: str, since, site: str | None, db: Path, output: Path) -> None:
     """Write the archive's articles, oldest first, as JSON Lines or CSV (UTF-8).
 
     Every column of the articles table: text, metadata and the capture it was read from. In
-    CSV, list fields (categories, tags, images, attachments) are JSON inside their cell. The
+    CSV, list fields (categories, tags, images, attachments) are JSON inside their cell; the
+    file starts with a UTF-8 byte order mark, so that Excel shows Vietnamese as written. The
     rows stream out as they are read; on a terminal a progress bar shows on stderr. The archive
     is only read, never changed; one at an older schema version is upgraded by
     hdnd-crawler migrate.
@@ -106,19 +112,42 @@ def export(fmt: str, since, site: str | None, db: Path, output: Path) -> None:
     day = since.strftime("%Y-%m-%d") if since else None
     to_stdout = str(output) == "-"
     archive = open_archive(db, readonly=True)
-    out = sys.stdout if to_stdout else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     try:
-        if sys.stderr.isatty() and not (to_stdout and sys.stdout.isatty()):
-            total = archive.count_articles(site=site, since=day)
-            with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
-                count = write(archive, out, fmt, site, day, on_row=lambda: bar.update(1))
-        else:
-            count = write(archive, out, fmt, site, day)
+        check_site(archive, site)
+        with _output(output, fmt) as out:
+            if sys.stderr.isatty() and not (to_stdout and sys.stdout.isatty()):
+                total = archive.count_articles(site=site, since=day)
+                with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+                    count = write(archive, out, fmt, site, day, on_row=lambda: bar.update(1))
+            else:
+                count = write(archive, out, fmt, site, day)
     finally:
         archive.close()
-        if not to_stdout:
-            out.close()
     click.echo(f"{count} articles exported.", err=True)
+
+
+@contextmanager
+def _output(output: Path, fmt: str) -> Iterator[TextIO]:
+    """Where export writes: the file, or standard output (``-``), as UTF-8; CSV with a byte
+    order mark, without which Excel reads UTF-8 as the Windows code page and garbles Vietnamese.
+    A file that cannot be written is one line, exit status 1."""
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    try:
+        if str(output) == "-":
+            if fmt != "csv":
+                yield sys.stdout
+                return
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding, newline="")
+            try:
+                yield out
+            finally:
+                out.flush()
+                out.detach()  # standard output stays open
+            return
+        with open(output, "w", encoding=encoding, newline="") as out:
+            yield out
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 @click.command()

@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,11 @@ from scrapy.utils.project import get_project_settings
 
 from hdnd_crawler.archive.store import UNFINISHED_RUN, Archive, utc_now
 from hdnd_crawler.crawl.health import EXIT_FAILED, EXIT_LOCKED, Verdict, judge, most_serious
+from hdnd_crawler.crawl.overrides import check_overrides
 from hdnd_crawler.crawl.plan import Mode
 from hdnd_crawler.crawl.registry import registry_for
 from hdnd_crawler.crawl.spiders.registered import spider_class
+from hdnd_crawler.runs.journal import journal_kept
 from hdnd_crawler.runs.lock import LockHeld, exclusive, lock_path
 from hdnd_crawler.sites.registry import Site
 
@@ -53,9 +55,12 @@ class RunResult:
 
 
 def project_settings(overrides: Mapping[str, str] | None = None) -> Settings:
-    """The project's settings, wherever the command runs from (cron starts in $HOME)."""
+    """The project's settings, wherever the command runs from (cron starts in $HOME), with
+    ``overrides``; :class:`~hdnd_crawler.crawl.overrides.SettingError` for one that looks like
+    a typo of a setting's name or whose value is not of the setting's type."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "hdnd_crawler.crawl.settings")
     settings = get_project_settings()
+    check_overrides(overrides or {}, settings)
     settings.setdict(dict(overrides or {}), priority="cmdline")
     return settings
 
@@ -101,8 +106,10 @@ def run(
     chosen = registry_for(settings).get(site, base_url)
     with exclusive(lock_path(settings.get("ARCHIVE_DB"), chosen.slug)):
         configure_logging(settings)
-        started = start_run(chosen, mode, Path(settings.get("ARCHIVE_DB")))
-        return _crawl([started], settings, progress)[0]
+        # On a terminal, the progress line says it all.
+        with nullcontext() if progress else journal_kept():
+            started = start_run(chosen, mode, Path(settings.get("ARCHIVE_DB")))
+            return _crawl([started], settings, progress)[0]
 
 
 def run_sites(
@@ -122,7 +129,7 @@ def run_sites(
     db_path = Path(settings.get("ARCHIVE_DB"))
     configure_logging(settings)
     results: dict[str, RunResult] = {}
-    with ExitStack() as locks:
+    with ExitStack() as locks, journal_kept():
         started = []
         for site in chosen:
             try:
@@ -169,6 +176,16 @@ def start_run(site: Site, mode: Mode, db_path: Path) -> StartedRun:
         run_id = archive.start_run(site.slug, mode, utc_now(), resume_from)
     finally:
         archive.close()
+    resumed = f", resuming the run started {resume_from}" if resume_from else ""
+    logger.info(
+        "%s %s crawl #%d starts: %s, %d articles archived%s",
+        site.slug,
+        mode,
+        run_id,
+        site.base_url,
+        archived,
+        resumed,
+    )
     return StartedRun(site, mode, run_id, archived, resume_from)
 
 
@@ -195,8 +212,12 @@ def _crawl(runs: Sequence[StartedRun], settings: Settings, progress: bool) -> li
     started = time.monotonic()
     stats: list[dict[str, Any]] = [{} for _ in runs]
     crashed: Exception | None = None
+    # The root handler is in place (configure_logging above): installing it again would
+    # reopen a LOG_FILE, emptying it unless LOG_FILE_APPEND.
+    process_settings = settings.copy()
+    process_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     try:
-        process = CrawlerProcess(settings, install_root_handler=False)
+        process = CrawlerProcess(process_settings)
         crawlers = _crawlers(process, runs)
         process.start()
         stats = [dict(crawler.stats.get_stats()) for crawler in crawlers]
