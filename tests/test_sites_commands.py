@@ -4,15 +4,15 @@ left byte for byte as it was."""
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from devtools.testsite.loopback import serving
 from devtools.testsite.replay import replay
 from hdnd_crawler.cli import cli
 
@@ -104,7 +104,7 @@ def test_an_address_that_does_not_answer_leaves_the_registry_unchanged(registry_
 
 
 @contextmanager
-def serving(pages: dict[str, bytes]) -> Iterator[str]:
+def serving_pages(pages: dict[str, bytes]) -> Iterator[str]:
     """A plain HTTP server on 127.0.0.1 answering ``pages`` by path, 404 otherwise."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -118,13 +118,8 @@ def serving(pages: dict[str, bytes]) -> Iterator[str]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base_url:
+        yield base_url
 
 
 PLAIN_PAGE = b"<html><head><title>Shop</title></head><body><p>Hello</p></body></html>"
@@ -133,7 +128,7 @@ PLAIN_PAGE = b"<html><head><title>Shop</title></head><body><p>Hello</p></body></
 @pytest.mark.servers
 def test_a_site_that_is_no_news_site_is_refused(registry_file, tmp_path):
     before = registry_file.read_bytes()
-    with serving({"/": PLAIN_PAGE}) as url:
+    with serving_pages({"/": PLAIN_PAGE}) as url:
         result = run("add", url, "--slug", "shop", "--db", str(tmp_path / "hdnd.db"))
     assert result.exit_code == 1
     assert "does not look like a news site: it is not NukeViet, and no sitemap" in result.output
@@ -145,7 +140,7 @@ def test_a_site_that_is_no_news_site_is_refused(registry_file, tmp_path):
 def test_a_site_whose_robots_txt_forbids_us_is_not_probed(registry_file, tmp_path):
     before = registry_file.read_bytes()
     robots = b"User-agent: *\nDisallow: /\n"
-    with serving({"/robots.txt": robots, "/": PLAIN_PAGE}) as url:
+    with serving_pages({"/robots.txt": robots, "/": PLAIN_PAGE}) as url:
         result = run("add", url, "--slug", "closed", "--db", str(tmp_path / "hdnd.db"))
     assert result.exit_code == 1
     assert "robots.txt forbids us /" in result.output

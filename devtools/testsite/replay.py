@@ -25,9 +25,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
+
+from devtools.testsite.loopback import serving
 
 HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive", "content-length"}
 # As in tests/fixtures/capture.py: characters a request target keeps as they are.
@@ -117,16 +119,10 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def replay(capture_dir: Path | str, port: int = 0) -> Iterator[str]:
     """Serve ``capture_dir`` on 127.0.0.1 in a background thread; yields the base URL."""
-    handler = type("Handler", (_Handler,), {"capture": Capture(Path(capture_dir))})
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(
+        type("Handler", (_Handler,), {"capture": Capture(Path(capture_dir))}), port
+    ) as base_url:
+        yield base_url
 
 
 def main(argv: list[str] | None = None) -> None:

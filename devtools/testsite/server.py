@@ -15,16 +15,17 @@ import json
 import re
 import socket
 import struct
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from itertools import count
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from devtools.testsite.loopback import serving
 
 ARTICLE_PATH = re.compile(r"^/(?P<cat>[^/]+)/(?P<alias>[^/]*?)-(?P<id>\d+)\.html$")
 PAGE_PATH = re.compile(r"^/(?P<cat>[^/]+)/page-(?P<page>\d+)/$")
@@ -199,13 +200,5 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def serve(state: SiteState, port: int = 0) -> Iterator[str]:
     """Serve ``state`` on 127.0.0.1 in a background thread; yields the base URL."""
-    handler = type("Handler", (_Handler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(type("Handler", (_Handler,), {"state": state}), port) as base_url:
+        yield base_url
