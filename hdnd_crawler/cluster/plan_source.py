@@ -3,7 +3,7 @@
 The writer publishes a site's sightings (every archived article) and stored attachments as it
 opens the site's job; the extension reads them back as the spider opens and plans with them at
 the clock the writer set for the job, so every worker of the job plans alike. It stands in for
-:class:`hdnd_crawler.runs.planning.PlanFromArchive` (the ``PLAN_SOURCE`` seam: ``EXTENSIONS``).
+:class:`hdnd_crawler.runs.planning.PlanFromArchive` (the ``PLAN_SOURCE`` seam).
 """
 
 from __future__ import annotations

@@ -63,10 +63,7 @@ def worker_settings(redis_url: str, overrides: dict[str, str] | None = None) -> 
     settings = get_project_settings()
     settings.setdict(dict(overrides or {}), priority="cmdline")
     settings.setdict({**WORKER_SETTINGS, "REDIS_URL": redis_url}, priority="cmdline")
-    extensions = dict(settings.getdict("EXTENSIONS"))
-    extensions["hdnd_crawler.runs.planning.PlanFromArchive"] = None
-    extensions["hdnd_crawler.cluster.plan_source.PlanFromRedis"] = 0
-    settings.set("EXTENSIONS", extensions, priority="cmdline")
+    settings.set("PLAN_SOURCE", "hdnd_crawler.cluster.plan_source.PlanFromRedis", "cmdline")
     downloader = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     downloader["hdnd_crawler.crawl.warc.WarcMiddleware"] = None
     downloader[f"{HERE}.WarcToResults"] = 950

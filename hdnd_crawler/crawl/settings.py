@@ -47,10 +47,10 @@ DOWNLOADER_MIDDLEWARES = {
     "hdnd_crawler.crawl.warc.WarcMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {"hdnd_crawler.crawl.middlewares.attachments.SkipStoredAttachments": 950}
-# What a crawl knows of the archive (its plan) comes from an extension that sets spider.plan as
-# the spider opens: here the archive file, in this process. A crawl that has no archive at hand
-# replaces it with another source.
-EXTENSIONS = {"hdnd_crawler.runs.planning.PlanFromArchive": 0}
+# What a crawl knows of the archive (its plan) comes from a plan source, a component that sets
+# spider.plan as the spider opens: here the archive file, in this process. A crawl that has no
+# archive at hand names another source. Named, not imported: the spider never loads the archive.
+PLAN_SOURCE = "hdnd_crawler.runs.planning.PlanFromArchive"
 
 # Every request and response goes to WARC files in WARC_DIR ("": a "warc" directory beside
 # ARCHIVE_DB), a new file past WARC_MAX_SIZE bytes.

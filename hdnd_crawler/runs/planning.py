@@ -1,9 +1,9 @@
 """The single-process crawl's plan source: what the archive file knows, handed to the spider.
 
-A Scrapy extension (the ``PLAN_SOURCE`` setting names it): as the spider opens, it reads the
-site's sightings from the archive and sets ``spider.plan``. The spider itself never opens the
-archive, so a crawl elsewhere (a worker with no archive) swaps this extension for another
-source and runs the same spider.
+A component the ``PLAN_SOURCE`` setting names, which the spider builds: as the spider opens,
+it reads the site's sightings from the archive and sets ``spider.plan``. The spider itself never
+opens the archive, so a crawl elsewhere (a worker with no archive) names another source and runs
+the same spider.
 """
 
 from __future__ import annotations

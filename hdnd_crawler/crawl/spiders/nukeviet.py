@@ -6,8 +6,8 @@ incremental run reads no feed or sitemap and stops paging where the archive is u
 full run ends by re-checking archived articles that no page linked to (withdrawn ones).
 
 The spider never opens the archive: a crawl worker on another machine has none. Its plan is
-filled from outside before the first request, by a plan-source extension calling
-:meth:`NukeVietSpider.plan_with` (``EXTENSIONS``): from the archive file in a single-process
+filled from outside before the first request, by the plan source the ``PLAN_SOURCE`` setting
+names, which calls :meth:`NukeVietSpider.plan_with`: from the archive file in a single-process
 crawl. Which spider crawls which site is data:
 :mod:`hdnd_crawler.crawl.spiders.registered` makes one per registry entry.
 """
@@ -25,6 +25,7 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
+from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.python.failure import Failure
 
 from hdnd_crawler import __version__
@@ -88,6 +89,7 @@ class NukeVietSpider(scrapy.Spider):
         # Knows no archived article; a plan source replaces it as the spider opens.
         self.plan = CrawlPlan(mode, resume_from=self.resume_from)
         self.planned = False
+        self.plan_source: object | None = None
         self.met: set[int] = set()  # articles some page, feed or sitemap linked to
         self.fetching: set[int] = set()  # articles requested, whatever URL led to them
         self.rechecked = False
@@ -103,6 +105,10 @@ class NukeVietSpider(scrapy.Spider):
             site = registry_for(crawler.settings).get(site)
         spider = super().from_crawler(crawler, *args, site=site, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        source = crawler.settings.get("PLAN_SOURCE")
+        if source:
+            # Held here: Scrapy's signals keep only weak references to their receivers.
+            spider.plan_source = build_from_crawler(load_object(source), crawler)
         return spider
 
     @classmethod
@@ -154,7 +160,7 @@ class NukeVietSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.planned:
             self.logger.warning(
-                "No plan source told this crawl what is archived (EXTENSIONS): every article"
+                "No plan source told this crawl what is archived (PLAN_SOURCE): every article"
                 " it meets is fetched as new"
             )
         self.logger.info(
