@@ -303,12 +303,18 @@ def find(
 
 def _suggestions(conn: sqlite3.Connection, query: str, filters: Filters | None) -> list[str]:
     reading = read(query)
-    tries: list[str] = []
+    # Nearest to what was typed first: without quotes, or without one word (those finding
+    # most first); then fewer words, the first half of them.
+    nearest: list[str] = []
     if '"' in query:
-        tries.append(query.replace('"', " "))
+        nearest.append(query.replace('"', " "))
     if len(reading.terms) > 1:
-        tries += [reading.without(n) for n in range(len(reading.terms))]
-        # Fewer words: the first half of what was typed.
-        tries.append(reading.first(max(1, len(reading.terms) // 2)))
-    found = {q: count(conn, q, filters) for q in dict.fromkeys(" ".join(t.split()) for t in tries)}
-    return [f"{q} ({n} articles)" for q, n in sorted(found.items(), key=lambda i: -i[1]) if n][:3]
+        nearest += [reading.without(n) for n in range(len(reading.terms))]
+    tries = [" ".join(t.split()) for t in nearest]
+    found = {q: count(conn, q, filters) for q in dict.fromkeys(tries)}
+    shown = [q for q in sorted(found, key=lambda q: -found[q]) if found[q]][:2]
+    if len(reading.terms) > 2:
+        fewer = reading.first(len(reading.terms) // 2)
+        found[fewer] = count(conn, fewer, filters)
+        shown += [fewer] if found[fewer] and fewer not in shown else []
+    return [f"{q} ({found[q]} articles)" for q in shown]
