@@ -57,6 +57,17 @@ ARTICLES = [
     ),
     article(8, "10-01", "Đoàn ĐBQH giám sát", "Đoàn ĐBQH tỉnh giám sát an toàn giao thông."),
     article(9, "11-01", "Bảo đảm ATGT dịp Tết", "Công an tỉnh ra quân bảo đảm trật tự."),
+    # The words of "cải cách hành chính năm 2024" in the body (shown first), the phrase in the
+    # summary.
+    Article(
+        site="hdnd",
+        article_id=10,
+        url="http://hdnd.caobang.gov.vn/tin-tuc/bai-10.html",
+        title="Tin cải cách",
+        published_at="2024-12-01T08:00:00+07:00",
+        summary="Công tác cải cách hành chính năm 2024.",
+        body_text="Năm 2024, tỉnh tiếp tục cải cách hành chính.",
+    ),
 ]
 COUNCIL = {2, 3, 4}  # HĐND (2, 4) or Hội đồng nhân dân (3); 5 has the words, never together
 SESSION_AND_BUDGET = {1, 2, 3}  # kỳ họp and ngân sách: 1 together, 2 and 3 apart
@@ -113,6 +124,14 @@ def test_the_phrase_first_also_when_the_words_match_more_than_the_limit(filled):
     # The newest two: the phrase's one article, then the newest of the rest.
     assert ids(filled, "ky hop ngan sach") == [1, 3, 2]
     assert [h.article_id for h in search(filled.db.conn, "ky hop ngan sach", limit=2)] == [1, 3]
+
+
+def test_the_snippet_shows_the_phrase_where_it_is(filled):
+    (hit,) = search(filled.db.conn, "cai cach hanh chinh nam 2024")
+    assert hit.snippet == "Công tác <mark>cải cách hành chính năm 2024</mark>."
+    # Words apart: each marked where the text first has one.
+    (hit,) = search(filled.db.conn, "2024 cai cach hanh chinh")
+    assert hit.snippet.startswith("Năm <mark>2024</mark>, tỉnh tiếp tục <mark>cải cách hành")
 
 
 @pytest.mark.parametrize(

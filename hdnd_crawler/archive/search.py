@@ -149,7 +149,9 @@ _FILTERS = """(nullif(:site, '') is null or articles.site = :site)
 # rows, read without looking at the others. The typed words as one phrase first (the newest
 # :limit of them); then, only when fewer matched, the other articles holding every word. When
 # the phrase matched in fewer than :limit articles, those are all of them, so "not in" checks
-# a short list. The text of archive/metadata.yml's "search" query.
+# a short list. The rows shown are matched again, at their rowids, for their snippets: by the
+# phrase those holding it, so that the snippet shows the phrase rather than one of its words
+# met earlier. The text of archive/metadata.yml's "search" query.
 NEWEST_SQL = f"""\
 with phrase as (
   select articles_fts.rowid
@@ -178,7 +180,7 @@ shown as (
 from shown
 cross join articles_fts on articles_fts.rowid = shown.rowid
 join articles on articles.rowid = shown.rowid
-where articles_fts match escape_fts(:q)
+where articles_fts match iif(shown.tier = 0, search_phrase(:q), escape_fts(:q))
 order by shown.tier, shown.rowid desc"""
 
 # Best first, by bm25 with a title hit worth most; this scores every match. The phrase's
@@ -214,7 +216,7 @@ best as (
 from best
 cross join articles_fts on articles_fts.rowid = best.rowid
 join articles on articles.rowid = best.rowid
-where articles_fts match escape_fts(:q)
+where articles_fts match iif(best.tier = 0, search_phrase(:q), escape_fts(:q))
 order by best.tier, best.score"""
 
 # How many articles a query finds (every word), with the same filters.
