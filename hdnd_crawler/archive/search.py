@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from hdnd_crawler.archive.readings import match_expression, phrase_expression, read
@@ -275,7 +275,7 @@ def search(
     narrow further): those holding its words as one phrase first, then the others; each part
     newest first, or the best first (``relevance``)."""
     register_functions(conn)
-    chosen = filters or Filters(site=site)
+    chosen = replace(filters or Filters(), site=site) if site else filters or Filters()
     params = {"q": query, "limit": limit, **chosen.params()}
     return [Hit(*row) for row in conn.execute(SEARCH_SQL[order], params).fetchall()]
 
