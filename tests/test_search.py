@@ -13,6 +13,7 @@ from hdnd_crawler.archive.migrations import MIGRATIONS
 from hdnd_crawler.archive.search import (
     SEARCH_SQL,
     match_expression,
+    phrase_expression,
     register_functions,
     search,
     snippet,
@@ -71,13 +72,19 @@ def test_fold_drops_marks_folds_d_and_keeps_one_character_per_character():
     assert len(fold(text)) == len(unicodedata.normalize("NFC", text))
 
 
-def test_typed_words_are_one_phrase_quotes_make_several_and_nothing_is_syntax():
-    assert match_expression("hoi dong nhan dan") == '"hoi dong nhan dan"'
-    assert match_expression('"ky hop"  ngan sach') == '"ky hop" AND "ngan sach"'
-    assert match_expression('nghị quyết "45') == '"nghi quyet" AND "45"'
-    assert match_expression("Đại  biểu") == '"dai bieu"'
+def test_typed_words_are_each_required_quotes_keep_a_phrase_and_nothing_is_syntax():
+    # Typed words were one phrase before abbreviations and word-by-word search
+    # (tests/test_search_readings.py): each word is now required, the phrase ranks first.
+    assert match_expression("ky hop ngan sach") == '"ky" AND "hop" AND "ngan" AND "sach"'
+    assert phrase_expression("ky hop ngan sach") == '"ky hop ngan sach"'
+    assert match_expression("hoi dong nhan dan") == '("hoi dong nhan dan" OR "hdnd")'
+    assert match_expression('"ky hop"  ngan sach') == '"ky hop" AND "ngan" AND "sach"'
+    assert match_expression('nghị quyết "45') == '("nghi quyet" OR "nq") AND "45"'
+    assert match_expression("Đại  biểu") == '"dai" AND "bieu"'
     assert match_expression("") == match_expression("  ") == '""'
-    assert match_expression("a AND b OR NOT c*") == '"a and b or not c*"'
+    assert match_expression("a AND b OR NOT c*") == (
+        '"a" AND "and" AND "b" AND "or" AND "not" AND "c"'
+    )
 
 
 @pytest.mark.parametrize(
@@ -224,9 +231,10 @@ def test_search_command_prints_title_date_url_and_snippet(filled):
 def test_best_first_runs_the_match_once_then_reads_the_shown_rows_alone(filled):
     conn = filled.db.conn
     register_functions(conn)
-    params = {"q": "x", "limit": 5, "site": None}
+    params = {"q": "x", "limit": 5, "site": None, "since": None, "category": None}
     plan = conn.execute(f"explain query plan {SEARCH_SQL['relevance']}", params)
     index_reads = [step for *_, step in plan if step.startswith("SCAN articles_fts")]
-    # FTS5 names a rowid constraint "=" in its plan: the second read is at the ranked rowids.
-    assert len(index_reads) == 2
-    assert [":=" in step for step in index_reads] == [False, True]
+    # FTS5 names a rowid constraint "=" in its plan. Each reading (the phrase first, then every
+    # word) is matched once; the last read is at the ranked rowids.
+    assert len(index_reads) == 3
+    assert [":=" in step for step in index_reads] == [False, False, True]

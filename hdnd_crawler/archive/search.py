@@ -1,10 +1,11 @@
-"""Vietnamese full-text search over the archive: what a typed query means, order, snippets.
+"""Vietnamese full-text search over the archive: what a typed query finds, order, snippets.
 
 The index (``articles_fts``, kept by :mod:`hdnd_crawler.archive.store`) holds every text folded, so
-a query folded alike matches whether it was typed with diacritics or not. What the search box
-adds is phrases: Datasette's own ``escape_fts`` turns "hoi dong nhan dan" into four separate
-words; :func:`match_expression` replaces it (same SQL name), keeps them together, and folds
-them, so that đ typed or not makes no difference.
+a query folded alike matches whether it was typed with diacritics or not. How a query is read
+(every word required, abbreviations and long forms alike, quotes for exact phrases) is
+:mod:`hdnd_crawler.archive.readings`; its FTS5 query replaces Datasette's own ``escape_fts``
+(same SQL name), which would have searched the words without folding or abbreviations. Articles
+holding the typed words as one phrase come first.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from hdnd_crawler.archive.readings import match_expression, phrase_expression, read
 from hdnd_crawler.archive.store import SEARCH_COLUMNS
 from hdnd_crawler.archive.textfold import fold
 
@@ -23,22 +25,7 @@ MARK_START, MARK_END = "<mark>", "</mark>"
 SNIPPET_WIDTH = 240
 # Where a hit is best shown, most telling first.
 _SNIPPET_ORDER = ("body", "summary", "attachments", "title")
-_QUOTED = re.compile(r'"([^"]*)"')
 _MARKERS = re.compile(f"([{HIT_START}{HIT_END}])")
-
-
-def match_expression(query: str) -> str:
-    """The FTS5 query for what a reader typed: every phrase in it must appear.
-
-    Words typed together form one phrase; text in double quotes is a phrase of its own, so
-    ``"ky hop" ngan sach`` asks for both "ky hop" and "ngan sach". An unbalanced quote is
-    closed at the end. Each phrase is folded as the index is, so diacritics never matter
-    (even đ). Nothing typed is FTS5 syntax, so no query is an error.
-    """
-    if query.count('"') % 2:
-        query += '"'
-    phrases = [" ".join(fold(part).split()) for part in _QUOTED.split(query)]
-    return " AND ".join(f'"{phrase}"' for phrase in phrases if phrase) or '""'
 
 
 def _hits(highlighted: str) -> tuple[str, list[tuple[int, int]]]:
@@ -58,10 +45,12 @@ def _hits(highlighted: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(text), spans
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Overlapping hits as one, and hits with only spaces between them: FTS5 marks each word
+    of a query, and the words of a phrase read better as one mark."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
+        if merged and (start <= merged[-1][1] or text[merged[-1][1] : start].isspace()):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
@@ -104,7 +93,7 @@ def snippet(*highlighted_and_published: str | None) -> str:
         if len(text) != len(folded):
             text = folded
         if spans:
-            return _window(text, _merge(spans), SNIPPET_WIDTH)
+            return _window(text, _merge(spans, text), SNIPPET_WIDTH)
         texts.append(text)
     return _window(next((t for t in texts if t.strip()), ""), [], SNIPPET_WIDTH)
 
@@ -112,7 +101,13 @@ def snippet(*highlighted_and_published: str | None) -> str:
 def register_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions that :data:`SEARCH_SQL` and Datasette's search box call."""
     conn.create_function("escape_fts", 1, match_expression, deterministic=True)
+    conn.create_function("search_phrase", 1, phrase_expression, deterministic=True)
     conn.create_function("search_snippet", -1, snippet, deterministic=True)
+    conn.create_function("search_fold", 1, _fold_or_none, deterministic=True)
+
+
+def _fold_or_none(text: str | None) -> str | None:
+    return None if text is None else fold(text)
 
 
 def _snippet_call() -> str:
@@ -140,37 +135,96 @@ select
   articles.article_id,
   coalesce((select name from sites where sites.slug = articles.site), articles.site) as site_name"""
 _LIMIT = "coalesce(cast(nullif(:limit, '') as integer), 50)"
-# An empty or missing :site searches every site.
-_ANY_SITE = "nullif(:site, '') is null"
+# Each filter left empty (or missing) keeps every article: :site a site's slug, :since the first
+# day (YYYY-MM-DD, compared with the publication time as written, the site's local time),
+# :category a category's name (diacritics optional).
+_NO_FILTER = "coalesce(:site, '') || coalesce(:since, '') || coalesce(:category, '') = ''"
+_FILTERS = """(nullif(:site, '') is null or articles.site = :site)
+    and (nullif(:since, '') is null or articles.published_at >= :since)
+    and (nullif(:category, '') is null or exists (
+      select 1 from json_each(articles.categories)
+      where search_fold(json_each.value) = search_fold(:category)))"""
 
-# Newest first: rowids follow publication, so these are the index's first matching rows, read
-# without looking at the others. The text of archive/metadata.yml's "search" query.
+# Newest first: rowids follow publication, so each reading's matches are the index's first
+# rows, read without looking at the others. The typed words as one phrase first (the newest
+# :limit of them); then, only when fewer matched, the other articles holding every word. When
+# the phrase matched in fewer than :limit articles, those are all of them, so "not in" checks
+# a short list. The rows shown are matched again, at their rowids, for their snippets: by the
+# phrase those holding it, so that the snippet shows the phrase rather than one of its words
+# met earlier. The text of archive/metadata.yml's "search" query.
 NEWEST_SQL = f"""\
-{_COLUMNS}
-from articles_fts
-join articles on articles.rowid = articles_fts.rowid
-where articles_fts match escape_fts(:q) and ({_ANY_SITE} or articles.site = :site)
-order by articles_fts.rowid desc
-limit {_LIMIT}"""
-
-# Best first, by bm25 with a title hit worth most; this scores every match. Snippets only for
-# the rows shown: the cross join keeps the ranked rows the outer loop, so the index is then
-# read at those rowids alone (a plain join let SQLite run the whole match a second time and
-# look up every matching article). The text of archive/metadata.yml's "search_ranked" query.
-RANKED_SQL = f"""\
-{_COLUMNS}
-from (
-  select rowid, bm25(articles_fts, 10, 4, 1, 1, 0) as score
+with phrase as (
+  select articles_fts.rowid
   from articles_fts
-  where articles_fts match escape_fts(:q)
-    and ({_ANY_SITE} or rowid in (select rowid from articles where site = :site))
+  join articles on articles.rowid = articles_fts.rowid
+  where articles_fts match search_phrase(:q)
+    and {_FILTERS}
+  order by articles_fts.rowid desc
+  limit {_LIMIT}
+),
+shown as (
+  select rowid, 0 as tier from phrase
+  union all
+  select * from (
+    select articles_fts.rowid, 1 as tier
+    from articles_fts
+    join articles on articles.rowid = articles_fts.rowid
+    where articles_fts match escape_fts(:q)
+      and articles_fts.rowid not in (select rowid from phrase)
+      and {_FILTERS}
+    order by articles_fts.rowid desc
+    limit {_LIMIT} - (select count(*) from phrase)
+  )
+)
+{_COLUMNS}
+from shown
+cross join articles_fts on articles_fts.rowid = shown.rowid
+join articles on articles.rowid = shown.rowid
+where articles_fts match iif(shown.tier = 0, search_phrase(:q), escape_fts(:q))
+order by shown.tier, shown.rowid desc"""
+
+# Best first, by bm25 with a title hit worth most; this scores every match. The phrase's
+# matches first, then (only when fewer than :limit) the others holding every word. Snippets
+# only for the rows shown: the cross join keeps the ranked rows the outer loop, so the index is
+# then read at those rowids alone (a plain join let SQLite run the whole match a second time and
+# look up every matching article). The text of archive/metadata.yml's "search_ranked" query.
+_BM25 = "bm25(articles_fts, 10, 4, 1, 1, 0)"
+_FILTERED = f"({_NO_FILTER} or rowid in (select rowid from articles where {_FILTERS}))"
+RANKED_SQL = f"""\
+with phrase as (
+  select rowid, {_BM25} as score
+  from articles_fts
+  where articles_fts match search_phrase(:q)
+    and {_FILTERED}
   order by score
   limit {_LIMIT}
-) as best
+),
+best as (
+  select rowid, 0 as tier, score from phrase
+  union all
+  select * from (
+    select rowid, 1 as tier, {_BM25} as score
+    from articles_fts
+    where articles_fts match escape_fts(:q)
+      and rowid not in (select rowid from phrase)
+      and {_FILTERED}
+    order by score
+    limit {_LIMIT} - (select count(*) from phrase)
+  )
+)
+{_COLUMNS}
+from best
 cross join articles_fts on articles_fts.rowid = best.rowid
 join articles on articles.rowid = best.rowid
+where articles_fts match iif(best.tier = 0, search_phrase(:q), escape_fts(:q))
+order by best.tier, best.score"""
+
+# How many articles a query finds (every word), with the same filters.
+COUNT_SQL = f"""\
+select count(*)
+from articles_fts
 where articles_fts match escape_fts(:q)
-order by best.score"""
+  and {_FILTERED}"""
 
 Order = Literal["newest", "relevance"]
 SEARCH_SQL: dict[str, str] = {"newest": NEWEST_SQL, "relevance": RANKED_SQL}
@@ -187,15 +241,82 @@ class Hit:
     site_name: str
 
 
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a search looks at; None keeps every one."""
+
+    site: str | None = None
+    since: str | None = None  # YYYY-MM-DD, the site's local date
+    category: str | None = None
+
+    def params(self) -> dict[str, str | None]:
+        return {"site": self.site, "since": self.since, "category": self.category}
+
+
+@dataclass(frozen=True)
+class Results:
+    """What a search found, how many articles match in all, and how the query was read."""
+
+    hits: list[Hit]
+    total: int
+    reading: str
+    suggestions: list[str] = field(default_factory=list)
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
     limit: int = 20,
     order: Order = "newest",
     site: str | None = None,
+    filters: Filters | None = None,
 ) -> list[Hit]:
-    """The ``limit`` articles matching ``query`` (of ``site``, or of every site): the newest, or
-    the best (``relevance``)."""
+    """The ``limit`` articles matching ``query`` (of ``site``, or of every site; ``filters``
+    narrow further): those holding its words as one phrase first, then the others; each part
+    newest first, or the best first (``relevance``)."""
     register_functions(conn)
-    params = {"q": query, "limit": limit, "site": site}
+    chosen = replace(filters or Filters(), site=site) if site else filters or Filters()
+    params = {"q": query, "limit": limit, **chosen.params()}
     return [Hit(*row) for row in conn.execute(SEARCH_SQL[order], params).fetchall()]
+
+
+def count(conn: sqlite3.Connection, query: str, filters: Filters | None = None) -> int:
+    """How many articles ``query`` finds."""
+    register_functions(conn)
+    params = {"q": query, **(filters or Filters()).params()}
+    return conn.execute(COUNT_SQL, params).fetchone()[0]
+
+
+def find(
+    conn: sqlite3.Connection,
+    query: str,
+    limit: int = 20,
+    order: Order = "newest",
+    filters: Filters | None = None,
+) -> Results:
+    """:func:`search` with the count of every match and the reading used; when nothing
+    matched, queries to try instead, with how many articles each finds."""
+    hits = search(conn, query, limit, order, filters=filters)
+    total = len(hits) if len(hits) < limit else count(conn, query, filters)
+    reading = read(query)
+    suggestions = [] if hits else _suggestions(conn, query, filters)
+    return Results(hits, total, reading.describe(), suggestions)
+
+
+def _suggestions(conn: sqlite3.Connection, query: str, filters: Filters | None) -> list[str]:
+    reading = read(query)
+    # Nearest to what was typed first: without quotes, or without one word (those finding
+    # most first); then fewer words, the first half of them.
+    nearest: list[str] = []
+    if '"' in query:
+        nearest.append(query.replace('"', " "))
+    if len(reading.terms) > 1:
+        nearest += [reading.without(n) for n in range(len(reading.terms))]
+    tries = [" ".join(t.split()) for t in nearest]
+    found = {q: count(conn, q, filters) for q in dict.fromkeys(tries)}
+    shown = [q for q in sorted(found, key=lambda q: -found[q]) if found[q]][:2]
+    if len(reading.terms) > 2:
+        fewer = reading.first(len(reading.terms) // 2)
+        found[fewer] = count(conn, fewer, filters)
+        shown += [fewer] if found[fewer] and fewer not in shown else []
+    return [f"{q} ({found[q]} articles)" for q in shown]

@@ -1,4 +1,4 @@
-"""Datasette plugin for the archive: phrase search, snippets, and articles that read as text.
+"""Datasette plugin for the archive: Vietnamese search, snippets, and articles that read as text.
 
 Installed with the package (entry point ``hdnd``), so ``datasette`` run from the project's
 environment loads it; ``archive/metadata.yml`` and ``archive/templates/`` do the rest.
@@ -94,7 +94,8 @@ def register_facet_classes() -> list[type[Facet]]:
 
 @hookimpl(trylast=True)
 def prepare_connection(conn: Any) -> None:
-    # Runs after Datasette's own hook, so this escape_fts (phrases) replaces its one (words).
+    # Runs after Datasette's own hook, so this escape_fts (folded words, abbreviations and long
+    # forms alike, quoted phrases) replaces its one (words as typed).
     register_functions(conn)
     # Facets and counts read one row per match; mapped pages are read without a system call
     # each (a third of the time for a phrase found in most of 50,000 articles).

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -27,42 +30,78 @@ _MARKED = re.compile("<mark>(.*?)</mark>", re.S)
     default="newest",
     show_default=True,
     help="newest: latest publication first; relevance: best matches first (bm25, title hits"
-    " weigh most), slower for a phrase found in most articles.",
+    " weigh most), slower for a phrase found in most articles. Either way, articles holding"
+    " the words as one phrase come first.",
 )
 @click.option("--site", metavar="SLUG", help="Only this site's articles.")
-def search(query: str, db: Path, limit: int, order: str, site: str | None) -> None:
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Only articles published on or after this day (YYYY-MM-DD, the site's local date).",
+)
+@click.option(
+    "--category",
+    metavar="NAME",
+    help="Only articles listed in this category (diacritics optional).",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object per hit on stdout (title, published_at, url, site, site_name,"
+    " article_id, snippet without markup, snippet_html with <mark>).",
+)
+def search(
+    query: str,
+    db: Path,
+    limit: int,
+    order: str,
+    site: str | None,
+    since: datetime | None,
+    category: str | None,
+    as_json: bool,
+) -> None:
     """Search the archive's articles and attachments in Vietnamese, newest first.
 
-    Diacritics never matter: "hoi dong" and "Hội đồng" find the same articles. Words typed
-    together are one phrase; quote phrases to ask for several at once. Prints title, date,
-    URL (and, in an archive of several sites, the site's name) and a snippet with the hits
-    [bracketed] (highlighted on a terminal). The archive is
-    only read, never changed. Exit status 1: nothing matched; 2: bad options, or an archive to
-    upgrade first (hdnd-crawler migrate).
+    Diacritics never matter: "hoi dong" and "Hội đồng" find the same articles. Every word
+    typed must be in the article, anywhere; articles holding them as one phrase come first.
+    Abbreviations and their long forms find each other ("hoi dong nhan dan" finds "HĐND" too).
+    Quote a phrase to find it exactly. Prints title, date, URL (and, in an archive of several
+    sites, the site's name) and a snippet with the hits [bracketed] (highlighted on a
+    terminal); then, on stderr, how many matched ("20 of 39") and how the query was read. The
+    archive is only read, never changed. Exit status 1: nothing matched (with what to try
+    instead); 2: bad options, or an archive to upgrade first (hdnd-crawler migrate).
 
     \b
     Example:
         hdnd-crawler search "hoi dong nhan dan"
-        hdnd-crawler search '"ky hop" "ngan sach"' --limit 5
+        hdnd-crawler search "ky hop ngan sach" --limit 5
+        hdnd-crawler search '"ky hop thu 20"' --since 2024-01-01
         hdnd-crawler search "thac Ban Gioc" --order relevance
-        hdnd-crawler search "ky hop" --site hdnd
+        hdnd-crawler search "UBND" --site hdnd --json
     """
-    from hdnd_crawler.archive.search import Order
-    from hdnd_crawler.archive.search import search as find
+    from hdnd_crawler.archive.search import Filters, Order, find
 
+    filters = Filters(site, since.strftime("%Y-%m-%d") if since else None, category)
     archive = open_archive(db, readonly=True)
     try:
         check_site(archive, site)
         ranked: Order = "relevance" if order == "relevance" else "newest"
-        hits = find(archive.db.conn, query, limit, ranked, site)
+        results = find(archive.db.conn, query, limit, ranked, filters)
         several_sites = archive.count_sites() > 1
     finally:
         archive.close()
-    if not hits:
-        click.echo(f"No article matches {query!r}.", err=True)
+    if not results.hits:
+        click.echo(f"No article matches {query!r} (read as: {results.reading}).", err=True)
+        tries = results.suggestions or ["fewer words, or the long form of an abbreviation"]
+        click.echo("Try: " + "; ".join(tries), err=True)
         sys.exit(1)
-    color = sys.stdout.isatty()
-    for hit in hits:
+    color = sys.stdout.isatty() and not as_json
+    for hit in results.hits:
+        if as_json:
+            record = {**asdict(hit), "snippet": _MARKED.sub(r"\1", hit.snippet)}
+            click.echo(json.dumps({**record, "snippet_html": hit.snippet}, ensure_ascii=False))
+            continue
         snippet = _MARKED.sub(
             lambda m: click.style(m[1], bold=True, fg="yellow") if color else f"[{m[1]}]",
             hit.snippet,
@@ -71,6 +110,9 @@ def search(query: str, db: Path, limit: int, order: str, site: str | None) -> No
         where = f"  {hit.site_name}" if several_sites else ""
         click.echo(f"{(hit.published_at or '')[:16].replace('T', ' ')}  {hit.url}{where}")
         click.echo(f"  {snippet}\n")
+    click.echo(
+        f"{len(results.hits)} of {results.total} articles; read as: {results.reading}", err=True
+    )
 
 
 @click.command()
