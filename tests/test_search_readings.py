@@ -201,9 +201,10 @@ def test_search_command_json_since_and_category(filled):
     assert [json.loads(line)["article_id"] for line in since.stdout.splitlines()] == [3, 2]
     category = invoke(filled, "ky hop", "--json", "--category", "Ky hop")
     assert [json.loads(line)["article_id"] for line in category.stdout.splitlines()] == [7, 3]
+    # A site the archive and the registry do not know is a usage error, not an empty result.
     other_site = invoke(filled, "ky hop", "--site", "other")
-    assert other_site.exit_code == 1
-    assert "No article matches 'ky hop'" in other_site.stderr
+    assert other_site.exit_code == 2
+    assert "unknown site 'other'" in other_site.output
 
 
 def test_search_command_suggests_on_no_match(filled):
