@@ -131,12 +131,13 @@ PLAIN_PAGE = b"<html><head><title>Shop</title></head><body><p>Hello</p></body></
 
 
 @pytest.mark.servers
-def test_a_site_that_is_not_nukeviet_is_refused_in_this_build(registry_file, tmp_path):
+def test_a_site_that_is_not_nukeviet_and_has_no_sitemap_is_refused(registry_file, tmp_path):
+    # Not NukeViet: the generic probe reads it and finds no post URL to learn a pattern from.
     before = registry_file.read_bytes()
     with serving({"/": PLAIN_PAGE}) as url:
         result = run("add", url, "--slug", "shop", "--db", str(tmp_path / "hdnd.db"))
     assert result.exit_code == 1
-    assert "not NukeViet; the generic mode is not available in this build" in result.output
+    assert "no post URLs in a sitemap; write patterns.article by hand" in result.output
     assert result.output.count("\n") == 1
     assert registry_file.read_bytes() == before
 
