@@ -1,14 +1,14 @@
 """Selectors for a custom theme, learned from the site's own pages when the stock ones miss.
 
 Each learner finds the node by what it holds (the category's own article links, the title the
-head announces, the text that differs from one article to the next), then names it by a CSS
+head announces, the text no other article page holds), then names it by a CSS
 selector that picks exactly that node on every page read, or gives up (None).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import TypeAlias
 from urllib.parse import unquote, urlsplit
@@ -165,14 +165,45 @@ def title_node(tree: Tree) -> Tree | None:
     return None
 
 
-def _differs(texts: Sequence[str]) -> bool:
-    return len(set(texts)) == len(texts)
+def _own_segments(trees: Sequence[Tree]) -> list[set[str]]:
+    """Each page's pieces of text that none of the other pages holds: the article's own text,
+    apart from the furniture (menus, side blocks, footer) every page repeats."""
+    pages = [{piece for _, piece in _pieces(tree)} for tree in trees]
+    counts = Counter(piece for page in pages for piece in page)
+    return [{piece for piece in page if counts[piece] == 1} for page in pages]
 
 
-def body_node(tree: Tree, title: Tree | None) -> Tree | None:
-    """The node holding the article's text on one page: the largest named node that is mostly
-    not links and holds neither the title nor the whole column (title + body)."""
-    best, best_size = None, 0
+def _pieces(tree: Tree) -> Iterator[tuple[Tree, str]]:
+    """Every non-empty text and tail in ``tree``, with the node it belongs to (a tail to its
+    parent: it is inside the parent, not the node it follows)."""
+    for node in tree.iter():
+        own_text = isinstance(node.tag, str) and node.tag not in ("script", "style")
+        if own_text and (text := clean_text(node.text)):
+            yield node, text
+        parent = node.getparent()
+        if parent is not None and (tail := clean_text(node.tail)):
+            yield parent, tail
+
+
+def _own_lengths(tree: Tree, own: set[str]) -> dict[Tree, int]:
+    """How much of each node's text is the page's own."""
+    lengths: Counter[Tree] = Counter()
+    for node, piece in _pieces(tree):
+        if piece in own:
+            lengths[node] += len(piece)
+    for node in reversed(list(tree.iter())):  # descendants before their ancestors
+        parent = node.getparent()
+        if parent is not None:
+            lengths[parent] += lengths[node]
+    return lengths
+
+
+def body_node(tree: Tree, title: Tree | None, own: set[str]) -> Tree | None:
+    """The node holding the article's text on one page: of the named nodes that are mostly
+    not links and do not hold the title, the smallest holding nearly all of the page's own
+    text (``own``); a footer or side block larger than a short article holds none of it."""
+    lengths = _own_lengths(tree, own)
+    found: list[tuple[Tree, int, int]] = []
     for node in tree.iter("div", "article", "section", "td"):
         if title is not None and (node is title or title in node.iterdescendants()):
             continue
@@ -180,9 +211,13 @@ def body_node(tree: Tree, title: Tree | None) -> Tree | None:
             continue
         text = text_of(node)
         linked = sum(len(text_of(a)) for a in node.iter("a"))
-        if len(text) > best_size and linked < len(text) / 3:
-            best, best_size = node, len(text)
-    return best
+        if linked < len(text) / 3 and lengths[node]:
+            found.append((node, lengths[node], len(text)))
+    if not found:
+        return None
+    most = max(length for _, length, _ in found)
+    nearly_all = [(size, node) for node, length, size in found if length >= 0.9 * most]
+    return min(nearly_all, key=lambda pair: pair[0])[1]
 
 
 def article_selectors(trees: Sequence[Tree], site: Site) -> dict[str, str]:
@@ -202,8 +237,12 @@ def article_selectors(trees: Sequence[Tree], site: Site) -> dict[str, str]:
                 learned["title"] = f"{name}, {generic_title}"
     bodies = [select_one(tree, stock["body"]) for tree in trees]
     if any(b is None for b in bodies):
-        bodies = [body_node(tree, title) for tree, title in zip(trees, titles, strict=True)]
-        if bodies[0] is not None and _differs([text_of(b) for b in bodies if b is not None]):
+        owns = _own_segments(trees)
+        bodies = [
+            body_node(tree, title, own)
+            for tree, title, own in zip(trees, titles, owns, strict=True)
+        ]
+        if all(b is not None for b in bodies):
             name = _name_level(bodies, trees)
             if name:
                 learned["body"] = f"{name}, {stock['body']}"
