@@ -235,23 +235,9 @@ def test_a_killed_worker_and_a_killed_writer_lose_nothing(tmp_path, redis_url, s
 
 def _cluster_run(tmp_path: Path, redis_url: str, db: Path, name: str, workers: int, *sets: str):
     """Queued jobs crawled by ``workers`` workers and a writer, all run until idle."""
-    writer = _start(
-        tmp_path, f"{name}-writer", "writer", "--redis", redis_url, "--db", str(db),
-        "--idle-exit", "2", *sets,
-    )  # fmt: skip
-    started = [
-        _start(
-            tmp_path,
-            f"{name}-worker{n}",
-            "worker",
-            "--redis",
-            redis_url,
-            "--idle-exit",
-            "2",
-            *sets,
-        )  # fmt: skip
-        for n in range(workers)
-    ]
+    until_idle = ("--redis", redis_url, "--idle-exit", "2", *sets)
+    writer = _start(tmp_path, f"{name}-writer", "writer", "--db", str(db), *until_idle)
+    started = [_start(tmp_path, f"{name}-worker{n}", "worker", *until_idle) for n in range(workers)]
     for n, worker in enumerate(started):
         _finish(tmp_path, f"{name}-worker{n}", worker)
     _finish(tmp_path, f"{name}-writer", writer)
