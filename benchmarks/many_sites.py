@@ -33,7 +33,7 @@ class ManySites:
         return self.all_seconds / self.one_seconds
 
 
-def _register(work: Path, bases: list[str], real_site: str) -> None:
+def register(work: Path, bases: list[str], real_site: str) -> None:
     blocks = [
         f'[sites.{slug}]\ncms = "nukeviet"\nname = "{slug}"\nbase_url = "{base}"\n'
         f'aliases = ["{real_site}"]\n'
@@ -57,7 +57,7 @@ def measure(root: Path, real_site: str, articles: int, work: Path) -> ManySites:
     work.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         servers = [stack.enter_context(served(root)) for _ in SITES]
-        _register(work, [server.base_url for server in servers], real_site)
+        register(work, [server.base_url for server in servers], real_site)
         one = _timed_crawl(work, "one", "--site", SITES[0])
         every = _timed_crawl(work, "all", "--all")
     return ManySites(

@@ -22,12 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import extraction, growth, many_sites, queries, throughput
+from benchmarks import cluster, extraction, growth, many_sites, queries, throughput
 from benchmarks.measure import PYTHON, REPO, warc_present
 from devtools.testsite.generate import generate_site
 from hdnd_crawler.sites.registry import get_site
 
-SECTIONS = ("extraction", "throughput", "growth", "queries", "sites")
+SECTIONS = ("extraction", "throughput", "growth", "queries", "sites", "cluster")
 NA = "n/a (feature not present)"
 
 
@@ -167,6 +167,25 @@ def run_many_sites(table: Table, work: Path, articles: int) -> None:
     )
 
 
+def run_cluster(table: Table, work: Path, articles: int) -> None:
+    site = generate_site(work / "cluster-site", articles, seed=3)
+    crawls = cluster.measure(site.root, site.base_url, work / "cluster")
+    shutil.rmtree(site.root)
+    table.section(
+        f"6. Cluster: four {articles}-article sites, 1/2/4 workers + writer + Redis vs "
+        "crawl --all, politeness off"
+    )
+    alone = crawls[0]
+    for crawl in crawls:
+        speedup = crawl.pages_per_second / alone.pages_per_second
+        table.add(
+            crawl.name,
+            f"{crawl.pages_per_second:.1f} pages/s",
+            f"{crawl.pages} pages in {crawl.wall:.1f} s, {crawl.cpu_per_1000:.1f} s CPU/1,000 "
+            f"pages, {crawl.archived} archived; x{speedup:.2f} of one process",
+        )
+
+
 def run_growth(table: Table, work: Path, sizes: list[int]) -> growth.Growth | None:
     results = []
     for n, size in enumerate(sorted(sizes)):
@@ -286,7 +305,9 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=int, default=1000, help="generated extraction pages")
     parser.add_argument("--throughput-articles", type=int, default=2000)
-    parser.add_argument("--sites-articles", type=int, default=100, help="articles of each site")
+    parser.add_argument(
+        "--sites-articles", type=int, default=100, help="articles of each site (sections 5 and 6)"
+    )
     parser.add_argument("--only", default=",".join(SECTIONS), help="sections to run")
     parser.add_argument("--work", type=Path, help="working directory (default: a temporary one)")
     parser.add_argument(
@@ -319,6 +340,8 @@ def main() -> None:
             run_queries(table, work, args.archive or (largest.db if largest else None))
         if "sites" in only:
             run_many_sites(table, work, args.sites_articles)
+        if "cluster" in only:
+            run_cluster(table, work, args.sites_articles)
     finally:
         print()
         print(table.render())

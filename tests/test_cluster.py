@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,8 @@ import redis
 from devtools.testsite.server import SiteState, serve
 from hdnd_crawler.archive.store import Archive
 from tests.conftest import SITE_ROOT, TEST_CRAWL_SETTINGS, expected_articles, starts
-from tests.crawling import crawl, environment, explain
+from tests.crawling import article_requests, crawl, environment, explain
+from tests.small_site import SmallSite, body
 
 SLUGS = ("alpha", "beta", "gamma")
 LIMIT = 2  # CONCURRENT_REQUESTS_PER_DOMAIN, the default
@@ -57,10 +59,6 @@ class CountedSite:
         threading.Event().wait(0.02)
         with self.lock:
             self.now -= 1
-
-    def pages(self) -> list[str]:
-        """What was fetched, less robots.txt (each worker reads it for itself)."""
-        return [path for path in self.state.requests if path != "/robots.txt"]
 
 
 def _free_port() -> int:
@@ -126,9 +124,11 @@ def _finish(tmp_path: Path, name: str, process: subprocess.Popen) -> None:
     assert code == 0, f"{name} exit {code}:\n{(tmp_path / f'{name}.log').read_text()[-5000:]}"
 
 
-def _enqueue(tmp_path: Path, redis_url: str, db: Path) -> None:
-    args = ["enqueue", "--redis", redis_url, "--full", "--db", str(db)]
-    for slug in SLUGS:
+def _enqueue(
+    tmp_path: Path, redis_url: str, db: Path, slugs: tuple[str, ...] = SLUGS, mode: str = "--full"
+) -> None:
+    args = ["enqueue", "--redis", redis_url, mode, "--db", str(db)]
+    for slug in slugs:
         args += ["--site", slug]
     done = subprocess.run(_command(*args), env=environment(), capture_output=True, text=True)
     assert done.returncode == 0, explain(done)
@@ -176,11 +176,17 @@ def test_two_workers_and_a_writer_crawl_three_sites_as_one_process_would(
     with serve(alone.state) as base:
         single = crawl(base, tmp_path / "single" / "archive.db", "--full")
         assert single.returncode == 0, explain(single)
+    # Every request the single process made, as often, robots.txt included (one worker
+    # fetched it, the other read its copy in Redis), and not one more.
     for slug, site in sites.items():
-        fetched = collections.Counter(site.pages())
+        fetched = collections.Counter(site.state.requests)
         assert max(fetched.values()) == 1, f"{slug}: fetched twice: {fetched.most_common(3)}"
-        assert sorted(fetched) == sorted(alone.pages()), slug
+        assert fetched == collections.Counter(alone.state.requests), slug
         assert site.most <= LIMIT, f"{slug}: {site.most} requests in flight at once"
+    # Shared, not merely fetched by whichever worker came alone: a worker's closing stats
+    # count the robots.txt it parsed from another's copy.
+    logs = "".join((tmp_path / f"worker{n}.log").read_text() for n in range(2))
+    assert "'robotstxt/shared_count': 1" in logs
     # The WARC files hold what the writer appended, re-readable by re-extraction.
     rebuilt = subprocess.run(
         [sys.executable, "-m", "hdnd_crawler", "reextract", "--warc-dir", "warc", "--db", "re.db"],
@@ -225,3 +231,72 @@ def test_a_killed_worker_and_a_killed_writer_lose_nothing(tmp_path, redis_url, s
     _assert_archived_once(db)
     for site in sites.values():
         assert site.most <= LIMIT
+
+
+def _cluster_run(tmp_path: Path, redis_url: str, db: Path, name: str, workers: int, *sets: str):
+    """Queued jobs crawled by ``workers`` workers and a writer, all run until idle."""
+    until_idle = ("--redis", redis_url, "--idle-exit", "2", *sets)
+    writer = _start(tmp_path, f"{name}-writer", "writer", "--db", str(db), *until_idle)
+    started = [_start(tmp_path, f"{name}-worker{n}", "worker", *until_idle) for n in range(workers)]
+    for n, worker in enumerate(started):
+        _finish(tmp_path, f"{name}-worker{n}", worker)
+    _finish(tmp_path, f"{name}-writer", writer)
+
+
+@pytest.mark.servers
+@pytest.mark.processes
+def test_an_incremental_cluster_run_fetches_what_a_single_process_would(tmp_path, redis_url):
+    site = SmallSite(tmp_path / "site", count=24, per_page=4)
+    site.write()
+    db, alone_db = tmp_path / "archive.db", tmp_path / "single" / "hdnd.db"
+    alone_db.parent.mkdir()
+    due = ["--set", "RECHECK_AFTER_HOURS=0"]  # every recent article due for its re-check now
+    state = SiteState(root=site.root)
+    with serve(state) as base:
+        (tmp_path / "sites.toml").write_text(
+            f'[sites.small]\ncms = "nukeviet"\nname = "small"\nbase_url = "{base}"\n'
+            'aliases = ["http://hdnd.caobang.gov.vn"]\n',
+            encoding="utf-8",
+        )
+        _enqueue(tmp_path, redis_url, db, ("small",))
+        _cluster_run(tmp_path, redis_url, db, "full", 2)
+        assert crawl(base, alone_db, "--full").returncode == 0
+        archive = Archive(db)
+        try:
+            before = {row["article_id"]: row for row in archive.articles("small")}
+        finally:
+            archive.close()
+        assert set(before) == set(site.articles)
+
+        edited = site.by_age()[-1]  # the newest: inside the re-check window
+        site.edit(edited, body_html=body(99, ", bản cập nhật"))
+        added = site.add()
+        site.write()
+        recent = [i for i, a in site.articles.items() if site.now - a.publtime < timedelta(days=14)]
+
+        state.requests.clear()
+        alone = crawl(base, alone_db, RECHECK_AFTER_HOURS=0)
+        assert alone.returncode == 0, explain(alone)
+        single = collections.Counter(state.requests)
+        state.requests.clear()
+        _enqueue(tmp_path, redis_url, db, ("small",), "--incremental")
+        _cluster_run(tmp_path, redis_url, db, "incremental", 1, *due)
+        fetched = collections.Counter(state.requests)
+
+    assert fetched == single
+    # The new article and the recent ones due for a re-check, no other article.
+    assert sorted(article_requests(list(fetched))) == sorted(site.path(i) for i in {added, *recent})
+    archive = Archive(db)
+    try:
+        rows = {row["article_id"]: row for row in archive.articles("small")}
+        assert set(rows) == {*before, added}
+        assert rows[added]["title"] == site.articles[added].title
+        assert "bản cập nhật" in rows[edited]["body_text"]
+        (old,) = archive.versions("small", edited)
+        assert old["body_text"] == before[edited]["body_text"]
+        run = archive.runs("small")[-1]
+    finally:
+        archive.close()
+    assert (run["mode"], run["status"]) == ("incremental", "ok")
+    assert (run["new_articles"], run["updated_articles"]) == (1, 1)
+    assert run["requests"] == sum(single.values())

@@ -35,7 +35,18 @@ SCHEDULER_QUEUE_KEY = f"{PREFIX}:%(spider)s:requests"
 SCHEDULER_DUPEFILTER_KEY = f"{PREFIX}:%(spider)s:seen"
 
 # Everything a job leaves in Redis about its site, cleared when the next job of the site opens.
-JOB_KEYS = ("requests", "seen", "met", "fetching", "recheck", "done", "stats", "crawling")
+JOB_KEYS = (
+    "requests",
+    "seen",
+    "met",
+    "fetching",
+    "recheck",
+    "done",
+    "stats",
+    "crawling",
+    "robots",
+    "robots:fetching",
+)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ def worker_settings(redis_url: str, overrides: dict[str, str] | None = None) -> 
     settings.set("PLAN_SOURCE", "hdnd_crawler.cluster.plan_source.PlanFromRedis", "cmdline")
     downloader = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     downloader["hdnd_crawler.crawl.warc.WarcMiddleware"] = None
+    downloader["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] = None
+    downloader["hdnd_crawler.cluster.robots.SharedRobotsTxt"] = 100  # where Scrapy's sits
     downloader[f"{HERE}.WarcToResults"] = 950
     downloader["hdnd_crawler.cluster.lease.SiteLeaseMiddleware"] = 940
     downloader[f"{HERE}.SettleFailures"] = 1
