@@ -291,16 +291,6 @@ def registry(user_file: Path | None = None) -> Registry:
     return _load(user_file, _file_state(user_file))
 
 
-def load_registry(user_file: Path | None = None) -> dict[str, Site]:
-    """Every registered site; each inherits the defaults block of its kind."""
-    return registry(user_file).sites
-
-
-def default_slug(user_file: Path | None = None) -> str:
-    """The site taken when none is named."""
-    return registry(user_file).default_slug()
-
-
 def get_site(
     slug: str | None = None, base_url: str | None = None, user_file: Path | None = None
 ) -> Site:
