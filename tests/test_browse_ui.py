@@ -134,6 +134,7 @@ def test_article_list_reads_as_articles_with_dates_and_links(ds):
     text = soup.get_text()
     assert "body_text" not in text and "rowid" not in text and "CREATE TABLE" not in text
     assert soup.title.text.strip() == "Danh sách bài viết – Kho lưu trữ tin bài"
+    assert [a.text for a in soup.select("p.crumbs a")] == ["Trang chủ", "Dữ liệu"]
     # Every field stays a link away: Datasette's own table, and the exports.
     exports = {a.text: a["href"] for a in soup.select("p.export-links a")}
     assert exports["JSON"].startswith("/hdnd/articles.json")

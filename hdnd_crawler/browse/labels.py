@@ -64,6 +64,10 @@ WORDS: dict[str, dict[str, str]] = {
         "earlier_versions": "phiên bản trước trong",
         "how_to_cite": "Cách trích dẫn",
         "all_fields_heading": "Mọi trường",
+        # The breadcrumbs: Datasette's labels, the database's and tables' names.
+        "crumb_home": "Trang chủ",
+        "crumb_hdnd": "Dữ liệu",
+        "crumb_articles": "Bài viết",
     },
     "en": {
         "home_title": "Archive of news articles",
@@ -118,6 +122,9 @@ WORDS: dict[str, dict[str, str]] = {
         "earlier_versions": "earlier versions in",
         "how_to_cite": "How to cite",
         "all_fields_heading": "All fields",
+        "crumb_home": "Home",
+        "crumb_hdnd": "Data",
+        "crumb_articles": "Articles",
     },
 }
 
