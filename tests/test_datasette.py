@@ -355,13 +355,14 @@ def test_categories_facet_counts_every_listing_and_filters(datasette):
 
 
 def test_article_list_shows_no_bodies_html(datasette):
-    page = get_text(f"{datasette}/hdnd/articles")
+    # Datasette's table of every column, a link away from the reader's list.
+    page = get_text(f"{datasette}/hdnd/articles?_fields=all")
     assert '<span class="hdnd-html">HTML, ' in page
     assert "<p>Nội dung an toàn.</p>" not in page
 
 
 def test_article_list_cells_are_the_rows_values(datasette):
-    page = BeautifulSoup(get_text(f"{datasette}/hdnd/articles?_size=50"), "html.parser")
+    page = BeautifulSoup(get_text(f"{datasette}/hdnd/articles?_size=50&_fields=all"), "html.parser")
     rows = get_json(f"{datasette}/hdnd/articles.json?_shape=objects&_size=50")["rows"]
     headers = [th["data-column"] for th in page.select("table.rows-and-columns thead th")]
     assert headers[0] == "Link" and set(headers[1:]) == set(rows[0]) - {"rowid"}
@@ -403,7 +404,8 @@ def test_article_page_reads_as_text_and_cleans_html(datasette):
     assert "<h1>Kỳ họp thứ 20 HĐND tỉnh khóa XVII: Thông qua 15 nghị quyết quan trọng</h1>" in page
     assert "<p>Tại kỳ họp, các đại biểu" in page
     assert "nghi-quyet-12-nq-hdnd.pdf" in page
-    assert "How to cite" in page and ".warc.gz" in page
+    assert "Cách trích dẫn" in page and ".warc.gz" in page
+    assert "How to cite" in get_text(f"{datasette}/hdnd/articles/hdnd,697?_lang=en")
     unsafe = get_text(f"{datasette}/hdnd/articles/hdnd,9004")
     assert "<p>Nội dung an toàn.</p>" in unsafe
     assert "<script>alert" not in unsafe
@@ -432,15 +434,27 @@ def test_search_box_in_a_real_browser(datasette, council_holders):
         try:
             page = browser.new_page()
             page.goto(f"{datasette}/hdnd/articles")
+            dates = page.locator("td.col-date").all_inner_texts()
+            assert len(dates) == 20 and all(re.fullmatch(r"\d\d/\d\d/\d{4}", d) for d in dates)
             page.fill("#_search", "hoi dong nhan dan")
             page.press("#_search", "Enter")
             page.wait_for_url(re.compile(r"_search=hoi\+dong\+nhan\+dan"))
             titles = set(page.locator("td.col-title").all_inner_texts())
             # The first page of them (Datasette shows 20 rows a page).
             assert titles <= expected and len(titles) == min(20, len(expected))
-            page.click("text=Best matches first, with snippets")
+            page.click("text=Phù hợp nhất trước")
             page.wait_for_url(re.compile(r"/hdnd/search_ranked\?q="))
             marks = page.locator("td.col-snippet mark").all_inner_texts()
             assert "HỘI ĐỒNG NHÂN DÂN" in marks and "Hội đồng nhân dân" in marks
+            # The home page's box, typed without diacritics, opens an article.
+            page.goto(datasette)
+            page.fill("#hdnd-q", "hoi dong nhan dan")
+            page.press("#hdnd-q", "Enter")
+            page.wait_for_url(re.compile(r"/hdnd/search\?q=hoi\+dong\+nhan\+dan"))
+            found = set(page.locator("td.col-title").all_inner_texts())
+            assert found <= expected and len(found) == min(50, len(expected))  # limit 50
+            page.locator("td.col-title a").first.click()
+            page.wait_for_url(re.compile(r"/hdnd/articles/hdnd,\d+$"))
+            assert page.title() in expected
         finally:
             browser.close()

@@ -16,17 +16,20 @@ import markupsafe
 import nh3
 from datasette import hookimpl
 from datasette.facets import Facet
-from datasette.utils import to_css_class, urlsafe_components
+from datasette.utils import path_with_replaced_args, to_css_class, urlsafe_components
 
 from hdnd_crawler.archive.schema import ArchiveError, NotAnArchive, check_version
-from hdnd_crawler.archive.search import MARK_END, MARK_START, register_functions
+from hdnd_crawler.archive.search import MARK_START, register_functions
 from hdnd_crawler.browse.facets import COUNTED_FACETS
+from hdnd_crawler.browse.labels import language, words_for
+from hdnd_crawler.browse.listing import article_rows, local_date, snippet_html
 from hdnd_crawler.sites.registry import SiteConfigError, registry, user_registry
 
 # Editor HTML shown only cleaned: no scripts, styles or handlers, and no images either, so that
 # reading the archive never fetches from the site (the images column lists them).
 SAFE_TAGS = nh3.ALLOWED_TAGS - {"img", "map", "area"}
 ARTICLE_TABLES = ("articles", "article_versions")
+SEARCH_QUERIES = ("search", "search_ranked")
 MMAP_BYTES = 4 << 30
 
 
@@ -85,6 +88,8 @@ def startup(datasette: Any) -> Callable[[], Awaitable[None]]:
 @hookimpl
 def prepare_jinja2_environment(env: Any) -> None:
     env.filters["table_rows"] = table_rows
+    env.filters["article_rows"] = article_rows
+    env.filters["local_date"] = local_date
 
 
 @hookimpl
@@ -111,11 +116,7 @@ def render_cell(value: Any, column: str, table: str | None) -> markupsafe.Markup
             len(value)
         )
     if column == "snippet" and table is None and isinstance(value, str) and MARK_START in value:
-        escaped = str(markupsafe.escape(value))
-        marks = {str(markupsafe.escape(m)): m for m in (MARK_START, MARK_END)}
-        for escaped_mark, mark in marks.items():
-            escaped = escaped.replace(escaped_mark, mark)
-        return markupsafe.Markup(escaped)
+        return snippet_html(value)
     return None
 
 
@@ -164,14 +165,72 @@ async def _article_page(datasette: Any, database: str, request: Any) -> dict[str
     }
 
 
+async def _site_names(datasette: Any, database: str) -> dict[str, str]:
+    """Each site's name by slug, as its crawls recorded it: lists show names, not slugs."""
+    db = datasette.get_database(database)
+    if not await db.table_exists("sites"):
+        return {}
+    return dict((await db.execute("select slug, name from sites")).rows)
+
+
+async def _search_details(datasette: Any, database: str, rows: Any) -> dict[tuple, dict]:
+    """Category and author of the articles a search shows, which its query (the command line's
+    own, :data:`hdnd_crawler.archive.search.SEARCH_SQL`) does not select."""
+    keys = [(r["site"], r["article_id"]) for r in rows or ()]
+    if not keys:
+        return {}
+    db = datasette.get_database(database)
+    pairs = " or ".join("(site = ? and article_id = ?)" for _ in keys)
+    found = await db.execute(
+        f"select site, article_id, main_category, author from articles where {pairs}",
+        [v for key in keys for v in key],
+    )
+    return {(r["site"], r["article_id"]): dict(r) for r in found.rows}
+
+
 @hookimpl
 def extra_template_vars(
-    database: str | None, table: str | None, view_name: str, request: Any, datasette: Any
+    template: str,
+    database: str | None,
+    table: str | None,
+    columns: list[str] | None,
+    view_name: str,
+    request: Any,
+    datasette: Any,
 ):
-    if view_name != "row" or table != "articles" or request is None or database is None:
-        return None
+    lang = language(request)
+    words = words_for(lang)
+    if request is not None:
+        switch = {"_lang": None if lang == "en" else "en"}
+        words["other_language_url"] = path_with_replaced_args(request, switch)
+    if database is None or request is None:
+        return words
+    if view_name == "row" and table == "articles":
 
-    async def inner() -> dict[str, Any]:
-        return await _article_page(datasette, database, request)
+        async def article() -> dict[str, Any]:
+            return {**words, **await _article_page(datasette, database, request)}
 
-    return inner
+        return article
+    if view_name == "table" and table is not None:
+        # A reader has no use for the CREATE TABLE under an empty result.
+        words = {**words, "table_definition": None, "view_definition": None}
+        if table != "articles":
+            return words
+
+        async def article_list() -> dict[str, Any]:
+            return {**words, "hdnd_sites": await _site_names(datasette, database)}
+
+        return article_list
+    # A search: Datasette 0.65 names the canned queries' view "table" too; their columns tell.
+    if table is None and columns and {"snippet", "site", "article_id"} <= set(columns):
+
+        async def search_page() -> dict[str, Any]:
+            return {
+                **words,
+                "hdnd_sites": await _site_names(datasette, database),
+                # Called by the template on its rows: Jinja awaits it (Datasette's is async).
+                "hdnd_details": partial(_search_details, datasette, database),
+            }
+
+        return search_page
+    return words
