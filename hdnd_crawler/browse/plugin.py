@@ -21,6 +21,7 @@ from datasette.utils import to_css_class, urlsafe_components
 from hdnd_crawler.archive.schema import ArchiveError, NotAnArchive, check_version
 from hdnd_crawler.archive.search import MARK_END, MARK_START, register_functions
 from hdnd_crawler.browse.facets import COUNTED_FACETS
+from hdnd_crawler.browse.routes import ROUTES, diff_path, feed_path
 from hdnd_crawler.sites.registry import SiteConfigError, registry, user_registry
 
 # Editor HTML shown only cleaned: no scripts, styles or handlers, and no images either, so that
@@ -85,6 +86,11 @@ def startup(datasette: Any) -> Callable[[], Awaitable[None]]:
 @hookimpl
 def prepare_jinja2_environment(env: Any) -> None:
     env.filters["table_rows"] = table_rows
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return ROUTES
 
 
 @hookimpl
@@ -164,14 +170,22 @@ async def _article_page(datasette: Any, database: str, request: Any) -> dict[str
     }
 
 
+def _links(datasette: Any) -> dict[str, Any]:
+    # Templates link the feeds (archive/templates/_feed_links.html) and diffs by these paths.
+    return {
+        "hdnd_feed_path": partial(feed_path, datasette),
+        "hdnd_diff_path": partial(diff_path, datasette),
+    }
+
+
 @hookimpl
 def extra_template_vars(
     database: str | None, table: str | None, view_name: str, request: Any, datasette: Any
 ):
     if view_name != "row" or table != "articles" or request is None or database is None:
-        return None
+        return _links(datasette)
 
     async def inner() -> dict[str, Any]:
-        return await _article_page(datasette, database, request)
+        return {**_links(datasette), **await _article_page(datasette, database, request)}
 
     return inner
