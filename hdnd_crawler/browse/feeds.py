@@ -8,6 +8,7 @@ sites publish. Each entry links the archived copy and the article as published.
 
 from __future__ import annotations
 
+import sqlite3
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
@@ -103,13 +104,19 @@ async def newest(db: Any, site: str | None) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-async def found(db: Any, query: str, site: str | None) -> list[dict[str, Any]]:
-    """The articles :func:`search` finds for ``query``, in its order, with their snippets."""
-    filters = Filters(site=site or None)
-    hits = await db.execute_fn(lambda conn: search(conn, query, FEED_SIZE, filters=filters))
+def _found(conn: sqlite3.Connection, query: str, site: str | None) -> list[dict[str, Any]]:
     entries = []
-    for hit in hits:
-        rows = (await db.execute(BY_KEY_SQL, {"site": hit.site, "article_id": hit.article_id})).rows
-        if rows:
-            entries.append({**dict(rows[0]), "snippet": hit.snippet})
+    for hit in search(conn, query, FEED_SIZE, filters=Filters(site=site or None)):
+        cursor = conn.execute(BY_KEY_SQL, {"site": hit.site, "article_id": hit.article_id})
+        names = [column[0] for column in cursor.description]
+        entries += [
+            {**dict(zip(names, row, strict=True)), "snippet": hit.snippet} for row in cursor
+        ]
     return entries
+
+
+async def found(db: Any, query: str, site: str | None) -> list[dict[str, Any]]:
+    """The articles :func:`search` finds for ``query``, in its order, with their snippets; read
+    in one go on one connection (a query per hit through Datasette's thread would cost more than
+    the search)."""
+    return await db.execute_fn(lambda conn: _found(conn, query, site))
