@@ -223,6 +223,12 @@ def measure_datasette(db: Path, work: Path) -> list[Latency]:
         def article_list(_query: str) -> int:
             return _get(conn, f"/{database}/articles").count(b"<tr")
 
+        def feed(query: str) -> int:
+            path = (
+                "/-/feeds/search.atom?" + urlencode({"q": query}) if query else "/-/feeds/new.atom"
+            )
+            return _get(conn, path).count(b"<entry>")
+
         def changed(call: Callable[[str], int]) -> Callable[[str], int]:
             # Facet counts are kept until the archive file changes (hdnd_crawler/browse/facets.py):
             # touching it first times the request as the first one after a crawl wrote.
@@ -246,10 +252,15 @@ def measure_datasette(db: Path, work: Path) -> list[Latency]:
                 f"{len(cut_off)} facets cut off by the time limit, for"
                 f" {', '.join(repr(q) for q in sorted(set(cut_off)))}"
             )
+        feeds = [
+            _timed("Atom feed of new articles", [""], feed),
+            _timed("Atom feed of a search", phrases, feed),
+        ]
         return [
             newest,
             ranked,
             table_search,
+            *feeds,
             _timed("Datasette article list + facets", [""], article_list),
             _timed(
                 "Datasette article list + facets, archive just changed", [""], changed(article_list)

@@ -23,6 +23,7 @@ from hdnd_crawler.archive.search import MARK_START, register_functions
 from hdnd_crawler.browse.facets import COUNTED_FACETS
 from hdnd_crawler.browse.labels import language, words_for
 from hdnd_crawler.browse.listing import article_rows, local_date, snippet_html
+from hdnd_crawler.browse.routes import ROUTES, diff_path, feed_path
 from hdnd_crawler.sites.registry import SiteConfigError, registry, user_registry
 
 # Editor HTML shown only cleaned: no scripts, styles or handlers, and no images either, so that
@@ -90,6 +91,11 @@ def prepare_jinja2_environment(env: Any) -> None:
     env.filters["table_rows"] = table_rows
     env.filters["article_rows"] = article_rows
     env.filters["local_date"] = local_date
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return ROUTES
 
 
 @hookimpl
@@ -188,6 +194,14 @@ async def _search_details(datasette: Any, database: str, rows: Any) -> dict[tupl
     return {(r["site"], r["article_id"]): dict(r) for r in found.rows}
 
 
+def _links(datasette: Any) -> dict[str, Any]:
+    # Templates link the feeds (archive/templates/_feed_links.html) and diffs by these paths.
+    return {
+        "hdnd_feed_path": partial(feed_path, datasette),
+        "hdnd_diff_path": partial(diff_path, datasette),
+    }
+
+
 @hookimpl
 def extra_template_vars(
     template: str,
@@ -200,6 +214,7 @@ def extra_template_vars(
 ):
     lang = language(request)
     words = words_for(lang)
+    words.update(_links(datasette))
     if request is not None:
         switch = {"_lang": None if lang == "en" else "en"}
         words["other_language_url"] = path_with_replaced_args(request, switch)
