@@ -87,7 +87,10 @@ def free_port() -> int:
 def serve_command(db: Path, port: int) -> list[str]:
     """The command ``make serve`` runs, for this archive and port."""
     dry_run = subprocess.run(
-        ["make", "-n", "serve", f"SERVE_DB={db}", f"SERVE_PORT={port}"],
+        [
+            *("make", "-n", "serve", f"SERVE_DB={db}", f"SERVE_PORT={port}"),
+            f"SERVE_REPLAY_PORT={free_port()}",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -23,6 +23,7 @@ from hdnd_crawler.archive.search import MARK_START, register_functions
 from hdnd_crawler.browse.facets import COUNTED_FACETS
 from hdnd_crawler.browse.labels import language, words_for
 from hdnd_crawler.browse.listing import article_rows, local_date, snippet_html
+from hdnd_crawler.browse.replay import memento_url
 from hdnd_crawler.browse.routes import ROUTES, diff_path, feed_path
 from hdnd_crawler.sites.registry import SiteConfigError, registry, user_registry
 
@@ -167,6 +168,7 @@ async def _article_page(datasette: Any, database: str, request: Any) -> dict[str
             "attachments_list": [dict(r) for r in attachments.rows],
             "version_count": versions.first()[0],
             "citation": _citation(article, db.path),
+            "memento_url": memento_url(article["url"], article["fetched_at"]),
         }
     }
 

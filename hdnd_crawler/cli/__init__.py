@@ -8,6 +8,7 @@ from hdnd_crawler import __version__
 from hdnd_crawler.cli.cluster import enqueue, worker, writer
 from hdnd_crawler.cli.crawling import crawl, reextract
 from hdnd_crawler.cli.reading import export, migrate, search
+from hdnd_crawler.cli.replay import replay
 from hdnd_crawler.cli.sites import sites
 from hdnd_crawler.cli.status import status
 
@@ -23,5 +24,17 @@ def cli() -> None:
     """
 
 
-for command in (crawl, reextract, search, export, migrate, status, sites, enqueue, worker, writer):
+for command in (
+    crawl,
+    reextract,
+    search,
+    export,
+    migrate,
+    replay,
+    status,
+    sites,
+    enqueue,
+    worker,
+    writer,
+):
     cli.add_command(command)
