@@ -11,6 +11,7 @@ import yaml
 from datasette.app import Datasette
 
 from hdnd_crawler.archive.store import FACET_COUNTS, Archive
+from hdnd_crawler.browse import facets as facets_module
 from hdnd_crawler.browse.facets import file_state
 from hdnd_crawler.records import Article
 from tests.conftest import REPO
@@ -107,6 +108,31 @@ def test_a_search_counts_its_facets_as_datasette_does(archive):
     own = "&_facet=main_category&_facet=published_year&_facet=author&_facet=site"
     theirs = facets(ds, f"&_search=noi+dung{own}&_facet_array=categories")
     assert {name: theirs[f"{name}_2"] for name in ours} == ours
+
+
+def test_a_search_found_in_many_articles_counts_its_newest_matches_and_says_so(
+    archive, monkeypatch
+):
+    monkeypatch.setattr(facets_module, "SEARCH_FACET_ROWS", 2)
+    templates = str(REPO / "archive" / "templates")
+    ds = Datasette([str(archive.path)], metadata=METADATA, template_dir=templates)
+
+    async def get(path: str) -> tuple[dict, str]:
+        page = (await ds.client.get(f"/hdnd/articles.json?{path}")).json()
+        return page["facet_results"], (await ds.client.get(f"/hdnd/articles?{path}")).text
+
+    # Three articles hold "noi dung": the newest two (3 and 2) are counted, and said to be.
+    found, html = asyncio.run(get("_search=noi+dung"))
+    counts = {name: {r["value"]: r["count"] for r in f["results"]} for name, f in found.items()}
+    assert counts["main_category"] == {"Giám sát": 1, "Kỳ họp": 1}
+    assert counts["author"] == {"Hoàng Lan": 1, "Minh Anh": 1}
+    assert {f["counted_in"] for f in found.values()} == {2}
+    assert "chỉ tính 2 bài mới nhất" in html
+    # One match (two or fewer) is counted whole, without a word.
+    found, html = asyncio.run(get("_search=bai+1"))
+    assert found["author"]["results"] == [{**found["author"]["results"][0], "value": "Minh Anh"}]
+    assert {f["counted_in"] for f in found.values()} == {None}
+    assert "bài mới nhất" not in html
 
 
 def test_a_page_counts_every_facet_with_one_query(archive):

@@ -9,12 +9,18 @@ runs its match again for every query), and keeps what it counted: the archive ch
 crawl writes to it, a few times a day, and between two writes the same page gives the same
 counts. Counts are kept keyed by the query and by the size and modification time of the
 database file and its write-ahead log, which every committed write changes.
+
+A search of the articles table counts its facets over its newest :data:`SEARCH_FACET_ROWS`
+matches only: FTS5 reads a match newest first and stops there, where grouping every match of a
+phrase found in most articles took 120 ms at 50,000 articles. Each facet then says how many
+matches it counted (``counted_in``), and the page says so.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections import OrderedDict
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -26,6 +32,14 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 from hdnd_crawler.archive.store import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS
 
 CACHED_QUERIES = 512
+SEARCH_FACET_ROWS = 1000
+# The clause Datasette's ?_search= adds (datasette/filters.py), in either search mode.
+_SEARCH_CLAUSE = re.compile(
+    r"rowid in \(select rowid from articles_fts where articles_fts match"
+    r" (escape_fts\(:search\)|:search)\)"
+)
+# Where the page's facets keep whether they counted only the newest matches of its search.
+_BOUNDED = ("", "bounded")
 _counts: OrderedDict[tuple, list[tuple]] = OrderedDict()
 # The counting of each request's facets, shared by its facet types (Datasette makes one per type).
 _pages: WeakKeyDictionary[Any, asyncio.Future] = WeakKeyDictionary()
@@ -85,7 +99,10 @@ class _CountedFacet(Facet):
         if page is None:
             page = _pages[self.request] = asyncio.ensure_future(self._count_page(limit))
         counts = await page
-        return {column: counts[self.type, column] for column in self._columns()}
+        return {
+            **{column: counts[self.type, column] for column in self._columns()},
+            "": counts[_BOUNDED],
+        }
 
     def _page_facets(self) -> dict[tuple[str, str], _CountedFacet]:
         """Every counted facet of the page, by (type, column), with its type's instance."""
@@ -108,18 +125,22 @@ class _CountedFacet(Facet):
     async def _count_page(self, limit: int) -> dict[tuple[str, str], list[tuple]]:
         """Counts of the page's counted facets, by (type, column): read where the archive keeps
         them, kept until the file changes otherwise."""
-        wanted = self._page_facets()
+        wanted: dict[tuple[str, str], _CountedFacet | None] = dict(self._page_facets())
         counts = await self._kept_counts(wanted, limit)
+        wanted[_BOUNDED] = None
         params = self.params.items() if isinstance(self.params, dict) else enumerate(self.params)
         state = file_state(self.ds.get_database(self.database).path)
         arguments = tuple(sorted((str(k), str(v)) for k, v in params))
         query = (self.database, state, self.sql, limit, arguments)
+        kept = set(counts)
         for key in wanted:
             if state is not None and key not in counts and (*query, *key) in _counts:
                 _counts.move_to_end((*query, *key))
                 counts[key] = _counts[(*query, *key)]
-        missing = {key: facet for key, facet in wanted.items() if key not in counts}
-        if missing:
+        # Whatever is missing is counted again with everything not kept in the archive, so that
+        # a query never counts the bound of a search alone.
+        missing = {key: facet for key, facet in wanted.items() if key not in kept}
+        if any(key not in counts for key in wanted):
             counted = await self._counted(missing, limit)
             counts.update(counted)
             if state is not None:
@@ -129,10 +150,10 @@ class _CountedFacet(Facet):
         return counts
 
     async def _kept_counts(
-        self, wanted: dict[tuple[str, str], _CountedFacet], limit: int
+        self, wanted: dict[tuple[str, str], _CountedFacet | None], limit: int
     ) -> dict[tuple[str, str], list[tuple]]:
         # A column is kept as one type of facet only (FACET_COLUMNS and FACET_LISTS are apart).
-        kept = {key[1]: key for key, facet in wanted.items() if key[1] in facet.kept}
+        kept = {key[1]: key for key, facet in wanted.items() if facet and key[1] in facet.kept}
         if not kept or not await self._lists_every_article():
             return {}
         results = await self.ds.get_database(self.database).execute(
@@ -141,34 +162,48 @@ class _CountedFacet(Facet):
             list(kept),
         )
         counts: dict[tuple[str, str], list[tuple]] = {key: [] for key in kept.values()}
+        counts[_BOUNDED] = []
         for column, value, count in results.rows:
             if len(counts[kept[column]]) < limit:
                 counts[kept[column]].append((value, count))
         return counts
 
     async def _counted(
-        self, facets: dict[tuple[str, str], _CountedFacet], limit: int
+        self, wanted: dict[tuple[str, str], _CountedFacet | None], limit: int
     ) -> dict[tuple[str, str], list[tuple]]:
         """Counts over the page's rows in one query: finding the rows can cost more than counting
         them (a search runs its match again for each query). The rows are read once, grouped by
-        their combination of facet values (a few hundred at most for the article list's)."""
+        their combination of facet values (a few hundred at most for the article list's).
+        A search's rows are its newest matches only (:data:`SEARCH_FACET_ROWS`); a last branch
+        tells whether there were more (``_BOUNDED`` holds a row then)."""
+        facets = {key: facet for key, facet in wanted.items() if facet is not None}
         keys = list(facets)
         columns = ", ".join(escape_sqlite(c) for c in dict.fromkeys(c for _, c in keys))
         branches = " union all ".join(
             f"select {n} as facet, value, count from ({facet._sql(escape_sqlite(column), limit)})"
             for n, ((_, column), facet) in enumerate(facets.items())
         )
+        sql, match = self.sql, _SEARCH_CLAUSE.search(self.sql) if self.table == "articles" else None
+        if match:
+            newest = f"articles_fts match {match[1]} order by rowid desc limit {SEARCH_FACET_ROWS}"
+            sql = sql.replace(match[0], f"rowid in (select rowid from articles_fts where {newest})")
+            # More matches than counted: the same match, stopped one row further.
+            branches += (
+                f" union all select {len(keys)}, null, count(*) from (select rowid from"
+                f" articles_fts where articles_fts match {match[1]}"
+                f" limit {SEARCH_FACET_ROWS + 1}) having count(*) > {SEARCH_FACET_ROWS}"
+            )
         results = await self.ds.execute(
             self.database,
-            f"with shown as materialized (select {columns}, count(*) as rows from ({self.sql})"
+            f"with shown as materialized (select {columns}, count(*) as rows from ({sql})"
             f" group by {columns}) {branches} order by facet, count desc, value",
             self.params,
             truncate=False,
             custom_time_limit=self.ds.setting("facet_time_limit_ms"),
         )
-        counts: dict[tuple[str, str], list[tuple]] = {key: [] for key in keys}
+        counts: dict[tuple[str, str], list[tuple]] = {key: [] for key in [*keys, _BOUNDED]}
         for n, value, count in results.rows:
-            counts[keys[n]].append((value, count))
+            counts[keys[n] if n < len(keys) else _BOUNDED].append((value, count))
         return counts
 
     async def _site_names(self) -> dict[str, str]:
@@ -192,6 +227,8 @@ class _CountedFacet(Facet):
             counts = await self._rows(size + 1)
         except QueryInterrupted:
             return [], self._columns()
+        # How many matches of a search the counts cover, when it found more.
+        counted_in = SEARCH_FACET_ROWS if counts[""] else None
         names = await self._site_names() if any(c == "site" for _, c in configs) else {}
         for config, column in configs:
             rows = counts[column]
@@ -219,6 +256,7 @@ class _CountedFacet(Facet):
                     "hideable": config["source"] != "metadata",
                     "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, hide)),
                     "truncated": len(rows) > size,
+                    "counted_in": counted_in,
                 }
             )
         return results, []
