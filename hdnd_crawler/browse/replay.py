@@ -18,6 +18,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from hdnd_crawler.archive.wacz import write_index
+
 COLLECTION = "hdnd"
 # Where make serve's pywb answers; a public deployment sets HDND_REPLAY_URL to its own.
 DEFAULT_REPLAY_URL = f"http://127.0.0.1:8002/{COLLECTION}/"
@@ -35,18 +37,6 @@ def memento_url(url: str, fetched_at: str | None, base: str | None = None) -> st
         return None
     moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
     return f"{base or replay_url()}{moment.strftime('%Y%m%d%H%M%S')}/{url}"
-
-
-def write_index(warc_dir: Path, out: Path) -> int:
-    """A sorted CDXJ index of every ``*.warc.gz`` in ``warc_dir``, naming each file by its name
-    within the directory; returns how many files were indexed."""
-    from cdxj_indexer.main import CDXJIndexer  # only the launcher and export index
-
-    files = sorted(str(p) for p in Path(warc_dir).glob("*.warc.gz"))
-    with open(out, "w", encoding="utf-8") as stream:
-        if files:
-            CDXJIndexer(stream, files, sort=True, dir_root=str(warc_dir)).process_all()
-    return len(files)
 
 
 def write_config(work_dir: Path, warc_dir: Path) -> Path:

@@ -117,7 +117,11 @@ def search(
 
 @click.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True, help="Output format."
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "wacz"]),
+    required=True,
+    help="Output format: articles as JSON Lines or CSV, or the whole capture as WACZ.",
 )
 @click.option(
     "--since",
@@ -132,10 +136,18 @@ def search(
     type=click.Path(allow_dash=True, path_type=Path),
     default="-",
     show_default=True,
-    help="File to write; - is standard output.",
+    help="File to write; - is standard output (not for WACZ).",
 )
-def export(fmt: str, since, site: str | None, db: Path, output: Path) -> None:
-    """Write the archive's articles, oldest first, as JSON Lines or CSV (UTF-8).
+@click.option(
+    "--warc-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="WACZ: the crawls' WARC files (default: the warc directory beside the archive).",
+)
+def export(
+    fmt: str, since, site: str | None, db: Path, output: Path, warc_dir: Path | None
+) -> None:
+    """Write the archive's articles, oldest first, as JSON Lines or CSV (UTF-8), or the whole
+    capture as a WACZ file that ReplayWeb.page opens.
 
     Every column of the articles table: text, metadata and the capture it was read from. In
     CSV, list fields (categories, tags, images, attachments) are JSON inside their cell; the
@@ -148,7 +160,14 @@ def export(fmt: str, since, site: str | None, db: Path, output: Path) -> None:
     Example:
         hdnd-crawler export --format jsonl > hdnd.jsonl
         hdnd-crawler export --format csv --since 2024-01-01 -o hdnd-2024.csv
+        hdnd-crawler export --format wacz -o hdnd.wacz   # the WARC files, indexed, with pages
+
+    A WACZ holds every WARC file (--since does not apply), its index, and the archived articles
+    as its pages (of --site, or of every site).
     """
+    if fmt == "wacz":
+        _export_wacz(db, output, site, warc_dir or db.parent / "warc")
+        return
     from hdnd_crawler.archive.export import export as write
 
     day = since.strftime("%Y-%m-%d") if since else None
@@ -166,6 +185,24 @@ def export(fmt: str, since, site: str | None, db: Path, output: Path) -> None:
     finally:
         archive.close()
     click.echo(f"{count} articles exported.", err=True)
+
+
+def _export_wacz(db: Path, output: Path, site: str | None, warc_dir: Path) -> None:
+    from hdnd_crawler.archive.wacz import write_wacz
+
+    if str(output) == "-":
+        raise click.UsageError("a WACZ is a ZIP file: give -o FILE.wacz")
+    if not warc_dir.is_dir():
+        raise click.UsageError(f"no WARC directory at {warc_dir}: give --warc-dir")
+    archive = open_archive(db, readonly=True)
+    try:
+        check_site(archive, site)
+        pages = write_wacz(archive, warc_dir, output, site)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    finally:
+        archive.close()
+    click.echo(f"{pages} pages in {output}.", err=True)
 
 
 @contextmanager
