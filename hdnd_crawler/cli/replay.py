@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -29,7 +30,8 @@ def replay(warc_dir: Path, port: int, command: tuple[str, ...]) -> None:
     Replay only: pywb is given no live web, recording or proxy, so it never contacts a site;
     a page missing from the WARCs is a 404. Its index is built afresh at each start. Given a
     COMMAND (after --), pywb runs in the background while COMMAND runs, and stops with it;
-    COMMAND sees HDND_REPLAY_URL (unless already set) pointing at this pywb.
+    COMMAND sees HDND_REPLAY_URL (unless already set) pointing at this pywb, and pywb's log
+    goes to pywb.log beside the WARC directory instead of mixing with COMMAND's.
 
     \b
     Example:
@@ -38,9 +40,10 @@ def replay(warc_dir: Path, port: int, command: tuple[str, ...]) -> None:
     """
     # A SIGTERM (make serve stopped, a test's killpg) unwinds like Ctrl-C: pywb is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    with tempfile.TemporaryDirectory(prefix="hdnd-pywb-") as work:
+    with tempfile.TemporaryDirectory(prefix="hdnd-pywb-") as work, ExitStack() as files:
+        log = files.enter_context(open(warc_dir.parent / "pywb.log", "a")) if command else None
         try:
-            pywb = start(Path(work), warc_dir, port)
+            pywb = start(Path(work), warc_dir, port, log=log.fileno() if log else None)
         except FileNotFoundError as exc:
             raise click.ClickException(str(exc)) from exc
         try:
