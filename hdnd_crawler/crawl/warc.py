@@ -164,10 +164,9 @@ class WarcFiles:
         sent.rec_headers.add_header(
             "WARC-Concurrent-To", record.rec_headers.get_header("WARC-Record-ID")
         )
-        assert self.file is not None
-        offset = self.file.tell()
+        offset = writer.out.tell()
         writer.write_record(record)
-        length = self.file.tell() - offset
+        length = writer.out.tell() - offset
         writer.write_record(sent)
         capture = {
             **capture_of(record.rec_headers, response.status, self.name),
@@ -284,7 +283,8 @@ def read_captures(path: Path, relative_to: Path) -> Iterator[Capture]:
     info: dict[str, str] = {}
     with open(path, "rb") as stream:
         try:
-            for record in ArchiveIterator(stream, check_digests=True):
+            records = ArchiveIterator(stream, check_digests=True)
+            for record in records:
                 if record.rec_type == "warcinfo":
                     info = _fields(record.content_stream().read())
                 if record.rec_type != "response" or record.http_headers is None:
@@ -306,7 +306,11 @@ def read_captures(path: Path, relative_to: Path) -> Iterator[Capture]:
                         if name.lower() != "content-encoding"
                     ],
                     body=body,
-                    capture=capture_of(record.rec_headers, status, name),
+                    capture={
+                        **capture_of(record.rec_headers, status, name),
+                        "offset": records.get_record_offset(),
+                        "length": records.get_record_length(),
+                    },
                     info=info,
                 )
         except (ArchiveLoadFailed, EOFError, OSError) as exc:
