@@ -309,7 +309,8 @@ class NukeVietSpider(scrapy.Spider):
                 },
                 "download_maxsize": self.settings.getint("ATTACHMENT_MAXSIZE"),
             }
-            yield self._request(image["url"], self.parse_image, meta=meta)
+            request = self._request(image["url"], self.parse_image, meta=meta)
+            yield request.replace(errback=self.on_image_error)
 
     def parse_image(self, response: Response) -> Iterable[Any]:
         """Nothing is read from an image: its capture is what the archive records."""
@@ -379,6 +380,14 @@ class NukeVietSpider(scrapy.Spider):
             yield self._request(target, self.parse_article)
             return
         yield Withdrawal(self.site.slug, article_id, response.status)
+
+    def on_image_error(self, failure: Failure) -> None:
+        """A picture the site no longer serves is the site's broken link, not a failed crawl:
+        counted apart (``hdnd/images/failed/<kind>``), out of the run's errors and exit code."""
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
+        kind = failure_kind(failure)
+        self.crawler.stats.inc_value(f"hdnd/images/failed/{kind}")
+        self.logger.info("Image not captured %s (%s)", request.url, kind)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
