@@ -16,7 +16,13 @@ from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.attachments import files_dir, keep
 from hdnd_crawler.crawl.spiders.nukeviet import crawled_by
 from hdnd_crawler.extract.urls import canonical_url
-from hdnd_crawler.records import Article, AttachmentFile, CategoryMembership, Withdrawal
+from hdnd_crawler.records import (
+    Article,
+    AttachmentFile,
+    CategoryMembership,
+    ImageCapture,
+    Withdrawal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -166,4 +172,6 @@ class StorePipeline(_CrawlerAware):
             outcome = self.archive.upsert_attachment(item)
             self._count(f"attachments/{outcome}")
             self.indexed |= outcome != "unchanged"
+        elif isinstance(item, ImageCapture):
+            self._count(f"images/{self.archive.record_capture(item)}")
         return item

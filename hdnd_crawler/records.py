@@ -96,6 +96,21 @@ class AttachmentFile:
     text: str | None = None
 
 
+@dataclass
+class ImageCapture:
+    """An article's image as fetched: where its response lies in the WARC files.
+
+    The bytes stay in the WARC file; the archive keeps the pointer, so that its readers show
+    the image from the capture and never from the site.
+    """
+
+    site: str
+    article_id: int
+    url: str  # the canonical URL, as the article names it
+    content_type: str
+    capture: dict[str, Any] = field(default_factory=dict)
+
+
 class Sighting(NamedTuple):
     """An archived article as a crawl plans with it (times are ISO 8601 with an offset).
 

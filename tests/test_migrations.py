@@ -45,6 +45,7 @@ RELEASED_NAMES = [
     "folded search index, rowids in publication order",
     "facet counts kept by triggers",
     "sites, and the extraction method of each row",
+    "captures of images in the WARC files",
 ]
 
 

@@ -493,6 +493,32 @@ class Archive:
         sql = "select * from attachments" + (" where site = ?" if site else "")
         return list(self.db.query(sql + " order by site, article_id, url", [site] if site else []))
 
+    # --- captures of images -----------------------------------------------------------
+    def record_capture(self, image: Any) -> Outcome:
+        """Keep where an article's image lies in the WARC files (an ``ImageCapture``)."""
+        record = _as_record(image)
+        capture = record.get("capture") or {}
+        if capture.get("offset") is None or not capture.get("warc_file"):
+            return "unchanged"  # no WARC written (WARC_ENABLED off): nothing to point at
+        row = {
+            "url": record["url"],
+            "warc_file": capture["warc_file"],
+            "offset": capture["offset"],
+            "length": capture["length"],
+            "content_type": record.get("content_type") or None,
+            "fetched_at": capture.get("fetched_at") or utc_now(),
+            "site": record.get("site"),
+            "article_id": record.get("article_id"),
+        }
+        with self.db.conn:
+            self.db.conn.execute(
+                "insert or replace into captures (url, warc_file, offset, length, content_type,"
+                " fetched_at, site, article_id) values (:url, :warc_file, :offset, :length,"
+                " :content_type, :fetched_at, :site, :article_id)",
+                row,
+            )
+        return "new"
+
     # --- sites ------------------------------------------------------------------------
     def record_site(self, site: dict[str, str], seen_at: str | None = None) -> None:
         """Keep a crawled site's name and address (``slug``, ``name``, ``base_url``, ``cms``)."""

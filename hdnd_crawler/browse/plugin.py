@@ -6,6 +6,8 @@ environment loads it; ``archive/metadata.yml`` and ``archive/templates/`` do the
 
 from __future__ import annotations
 
+import datetime
+import json
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from functools import lru_cache, partial
@@ -20,11 +22,12 @@ from datasette.utils import path_with_replaced_args, to_css_class, urlsafe_compo
 
 from hdnd_crawler.archive.schema import ArchiveError, NotAnArchive, check_version
 from hdnd_crawler.archive.search import MARK_START, register_functions
+from hdnd_crawler.browse.evidence import file_path, image_path
 from hdnd_crawler.browse.facets import COUNTED_FACETS
 from hdnd_crawler.browse.labels import language, words_for
 from hdnd_crawler.browse.listing import article_rows, local_date, snippet_html
 from hdnd_crawler.browse.replay import memento_url
-from hdnd_crawler.browse.routes import ROUTES, diff_path, feed_path
+from hdnd_crawler.browse.routes import ROUTES, article_page, diff_path, feed_path
 from hdnd_crawler.sites.registry import SiteConfigError, registry, user_registry
 
 # Editor HTML shown only cleaned: no scripts, styles or handlers, and no images either, so that
@@ -33,6 +36,21 @@ SAFE_TAGS = nh3.ALLOWED_TAGS - {"img", "map", "area"}
 ARTICLE_TABLES = ("articles", "article_versions")
 SEARCH_QUERIES = ("search", "search_ranked")
 MMAP_BYTES = 4 << 30
+# APA writes the month's name in English.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def sanitize(html: str) -> markupsafe.Markup:
@@ -127,20 +145,60 @@ def render_cell(value: Any, column: str, table: str | None) -> markupsafe.Markup
     return None
 
 
-def _citation(article: dict[str, Any], archive_path: str | None) -> str:
+def _publisher(site: str, archive_path: str | None) -> str:
     try:
         # The user's registry, beside the archive, names the sites added to it.
         user_file = user_registry(archive_path) if archive_path else None
-        publisher = registry(user_file).get(article["site"]).name
+        return registry(user_file).get(site).name
     except SiteConfigError:
-        publisher = article["site"]
-    published = (article["published_at"] or "")[:10]
+        return site
+
+
+def citation(article: dict[str, Any], publisher: str, permalink: str) -> str:
+    """APA 7 for a web page, its archived copy named: "Author. (Y, Month D). Title. Site. URL.
+    Archived D Month Y at PERMALINK". Without an author the title takes its place."""
+    published = article["published_at"] or ""
+    try:
+        day = datetime.date.fromisoformat(published[:10])
+        date = f"{day.year}, {MONTHS[day.month - 1]} {day.day}"
+    except ValueError:
+        date = "n.d."
+    fetched = (article["fetched_at"] or "")[:10]
+    try:
+        captured = datetime.date.fromisoformat(fetched)
+        archived = f"{captured.day} {MONTHS[captured.month - 1]} {captured.year}"
+    except ValueError:
+        archived = fetched
+    title = article["title"].rstrip(".")
+    head = (
+        f"{article['author'].rstrip('.')}. ({date}). {title}."
+        if article["author"]
+        else (f"{title}. ({date}).")
+    )
+    return f"{head} {publisher}. {article['url']}. Archived {archived} at {permalink}"
+
+
+def _provenance(article: dict[str, Any]) -> str:
     return (
-        f"{article['title']}. {publisher}, {published}. {article['url']}. Archived copy fetched"
-        f" {article['fetched_at']} (HTTP {article['http_status']}), WARC file"
+        f"Archived copy fetched {article['fetched_at']} (HTTP {article['http_status']}), WARC file"
         f" {article['warc_file']}, record {article['warc_record_id']}, payload digest"
         f" {article['payload_digest']}."
     )
+
+
+async def _images(datasette: Any, db: Any, article: dict[str, Any]) -> list[dict[str, Any]]:
+    """The article's images, each with our route's path when its capture is archived."""
+    images = json.loads(article["images"] or "[]")
+    urls = [image["url"] for image in images]
+    captured: set[str] = set()
+    if urls and await db.table_exists("captures"):
+        marks = ", ".join("?" for _ in urls)
+        found = await db.execute(f"select distinct url from captures where url in ({marks})", urls)
+        captured = {row[0] for row in found.rows}
+    return [
+        {**image, "src": image_path(datasette, image["url"]) if image["url"] in captured else None}
+        for image in images
+    ]
 
 
 async def _article_page(datasette: Any, database: str, request: Any) -> dict[str, Any]:
@@ -155,19 +213,25 @@ async def _article_page(datasette: Any, database: str, request: Any) -> dict[str
         return {}
     article = dict(rows[0])
     attachments = await db.execute(
-        "select url, file_name, media_type, bytes, sha256, path, fetched_at,"
+        "select url, file_name, media_type, bytes, sha256, path, fetched_at, text,"
         f" length(text) as text_length from attachments {where} order by url",
         params,
     )
     versions = await db.execute(f"select count(*) from article_versions {where}", params)
+    permalink = article_page(datasette, request, database, article)
     return {
         "hdnd_article": {
             **article,
             "paragraphs": [p for p in (article["body_text"] or "").split("\n\n") if p.strip()],
             "body_html_clean": sanitize(article["body_html"] or ""),
-            "attachments_list": [dict(r) for r in attachments.rows],
+            "images_list": await _images(datasette, db, article),
+            "attachments_list": [
+                {**dict(r), "href": file_path(datasette, r["path"]) if r["path"] else None}
+                for r in attachments.rows
+            ],
             "version_count": versions.first()[0],
-            "citation": _citation(article, db.path),
+            "citation": citation(article, _publisher(article["site"], db.path), permalink),
+            "provenance": _provenance(article),
             "memento_url": memento_url(article["url"], article["fetched_at"]),
         }
     }

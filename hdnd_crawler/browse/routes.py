@@ -1,4 +1,5 @@
-"""The pages the plugin adds to Datasette: feeds (:mod:`.feeds`), version diffs (:mod:`.diff`)."""
+"""The pages the plugin adds to Datasette: feeds (:mod:`.feeds`), version diffs (:mod:`.diff`),
+images and attachments from the archive (:mod:`.evidence`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from datasette.utils import path_from_row_pks
 from datasette.utils.asgi import NotFound, Response
 
-from hdnd_crawler.browse import diff, feeds
+from hdnd_crawler.browse import diff, evidence, feeds
 
 ARTICLE_KEYS = ["site", "article_id"]
 
@@ -80,6 +81,16 @@ async def article_diff(datasette: Any, request: Any) -> Response:
     return Response.html(html)
 
 
+async def captured_image(datasette: Any, request: Any) -> Response:
+    db = await archive_database(datasette)
+    return await evidence.captured_image(datasette, request, db)
+
+
+async def stored_file(datasette: Any, request: Any) -> Response:
+    db = await archive_database(datasette)
+    return await evidence.stored_file(datasette, request, db)
+
+
 def feed_path(datasette: Any, query: str | None = None, site: str | None = None) -> str:
     """The path of the feed of new articles, or of ``query``'s matches."""
     params = {k: v for k, v in {"q": query, "site": site}.items() if v}
@@ -97,4 +108,6 @@ ROUTES = [
     (r"^/-/feeds/new\.atom$", new_articles),
     (r"^/-/feeds/search\.atom$", search_feed),
     (r"^/-/diff/(?P<site>[^/]+)/(?P<article_id>[^/]+)$", article_diff),
+    (r"^/-/capture/image$", captured_image),
+    (r"^/-/files/(?P<path>.+)$", stored_file),
 ]

@@ -51,14 +51,16 @@ class WarcAppender(WarcFiles):
     """The archive's WARC files of one run, made of the records the workers wrote."""
 
     def append(self, records: bytes) -> str:
-        """Append whole gzip members; the file they are in (relative to the WARC directory)."""
+        """Append whole gzip members; where they start: the file they are in (relative to the
+        WARC directory) and the offset in it, as ``name<TAB>offset``."""
         self._open()
         assert self.file is not None
+        start = self.file.tell()
         self.file.write(records)
         self.file.flush()
         name = self.name
         self._rotate_if_full()
-        return name
+        return f"{name}\t{start}"
 
 
 @dataclass
@@ -191,7 +193,11 @@ class Writer:
             name = self.server.hget(
                 site_key(held.job.site.slug, "placed"), capture["warc_record_id"]
             )
-            capture["warc_file"] = name.decode() if name else ""
+            file, _, start = (name.decode() if name else "").partition("\t")
+            capture["warc_file"] = file
+            # The worker counted the record's offset in its own buffer of one exchange.
+            if start and capture.get("offset") is not None:
+                capture["offset"] += int(start)
         try:
             await held.pipelines.process_item_async(item)
         except DropItem as exc:

@@ -5,7 +5,8 @@ too; a download that failed as a request and a note of why) to
 ``WARC_DIR/<run start>-<pid>-<site>-<n>.warc.gz``, one gzip member per record, flushed as
 written, so a killed crawl leaves readable files. The response's request learns where its
 capture is: ``meta["capture"]``, the :data:`~hdnd_crawler.archive.store.CAPTURE_FIELDS` stored
-with what was read from it. :func:`read_captures` reads the files back for re-extraction.
+with what was read from it, and the response record's ``offset`` and ``length`` in its file.
+:func:`read_captures` reads the files back for re-extraction.
 """
 
 from __future__ import annotations
@@ -156,8 +157,22 @@ class WarcFiles:
             http_headers=http,
             warc_headers_dict=warc_headers,
         )
-        writer.write_request_response_pair(self._request_record(writer, request, moment), record)
-        capture = capture_of(record.rec_headers, response.status, self.name)
+        sent = self._request_record(writer, request, moment)
+        # What write_request_response_pair does, written out to learn where the response
+        # record lies: readers of the archive seek to it (an image shown from its capture).
+        sent.rec_headers.replace_header("WARC-Target-URI", response.url)
+        sent.rec_headers.add_header(
+            "WARC-Concurrent-To", record.rec_headers.get_header("WARC-Record-ID")
+        )
+        offset = writer.out.tell()
+        writer.write_record(record)
+        length = writer.out.tell() - offset
+        writer.write_record(sent)
+        capture = {
+            **capture_of(record.rec_headers, response.status, self.name),
+            "offset": offset,
+            "length": length,
+        }
         self._rotate_if_full()
         return capture
 
@@ -268,7 +283,8 @@ def read_captures(path: Path, relative_to: Path) -> Iterator[Capture]:
     info: dict[str, str] = {}
     with open(path, "rb") as stream:
         try:
-            for record in ArchiveIterator(stream, check_digests=True):
+            records = ArchiveIterator(stream, check_digests=True)
+            for record in records:
                 if record.rec_type == "warcinfo":
                     info = _fields(record.content_stream().read())
                 if record.rec_type != "response" or record.http_headers is None:
@@ -290,7 +306,11 @@ def read_captures(path: Path, relative_to: Path) -> Iterator[Capture]:
                         if name.lower() != "content-encoding"
                     ],
                     body=body,
-                    capture=capture_of(record.rec_headers, status, name),
+                    capture={
+                        **capture_of(record.rec_headers, status, name),
+                        "offset": records.get_record_offset(),
+                        "length": records.get_record_length(),
+                    },
                     info=info,
                 )
         except (ArchiveLoadFailed, EOFError, OSError) as exc:

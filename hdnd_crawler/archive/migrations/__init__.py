@@ -19,6 +19,7 @@ from . import (
     m005_search_by_publication,
     m006_facet_counts,
     m007_sites,
+    m008_captures,
 )
 
 MIGRATIONS: tuple[ModuleType, ...] = (
@@ -29,4 +30,5 @@ MIGRATIONS: tuple[ModuleType, ...] = (
     m005_search_by_publication,
     m006_facet_counts,
     m007_sites,
+    m008_captures,
 )

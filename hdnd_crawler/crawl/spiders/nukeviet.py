@@ -39,7 +39,7 @@ from hdnd_crawler.extract.checks import IncompletePage, check_complete
 from hdnd_crawler.extract.html import PageError
 from hdnd_crawler.extract.kinds import extractor_for
 from hdnd_crawler.extract.listing import Listing
-from hdnd_crawler.records import Article, CategoryMembership, Known, Withdrawal
+from hdnd_crawler.records import Article, CategoryMembership, ImageCapture, Known, Withdrawal
 from hdnd_crawler.sites.registry import Site
 
 # What a page of the site is, by its URL: an article, a category listing page, or another
@@ -280,6 +280,7 @@ class NukeVietSpider(scrapy.Spider):
         article.capture = response.meta.get("capture", {})
         yield article
         yield from self.attachment_requests(article)
+        yield from self.image_requests(article)
 
     def attachment_requests(self, article: Article) -> Iterator[scrapy.Request]:
         """The files an article links to, with room for documents larger than pages."""
@@ -289,6 +290,35 @@ class NukeVietSpider(scrapy.Spider):
                 "download_maxsize": self.settings.getint("ATTACHMENT_MAXSIZE"),
             }
             yield self._request(link["url"], self.parse_attachment, meta=meta)
+
+    def image_requests(self, article: Article) -> Iterator[scrapy.Request]:
+        """The site's own images an article shows, fetched only to be kept in the WARC files.
+
+        Images on other hosts are left alone: the crawl asks only its site. Within a run
+        Scrapy's duplicate filter fetches an image shared by many articles once; each full run
+        fetches them again, which dates the copy each article page shows.
+        """
+        for image in article.images:
+            if not urls.is_site_url(image["url"], self.site):
+                continue
+            meta = {
+                "image": {
+                    "site": article.site,
+                    "article_id": article.article_id,
+                    "url": self.canonical(image["url"]),
+                },
+                "download_maxsize": self.settings.getint("ATTACHMENT_MAXSIZE"),
+            }
+            request = self._request(image["url"], self.parse_image, meta=meta)
+            yield request.replace(errback=self.on_image_error)
+
+    def parse_image(self, response: Response) -> Iterable[Any]:
+        """Nothing is read from an image: its capture is what the archive records."""
+        yield ImageCapture(
+            **response.meta["image"],
+            content_type=self._content_type(response) or "",
+            capture=response.meta.get("capture", {}),
+        )
 
     def parse_attachment(self, response: Response) -> Iterable[Any]:
         disposition = response.headers.get("Content-Disposition")
@@ -350,6 +380,14 @@ class NukeVietSpider(scrapy.Spider):
             yield self._request(target, self.parse_article)
             return
         yield Withdrawal(self.site.slug, article_id, response.status)
+
+    def on_image_error(self, failure: Failure) -> None:
+        """A picture the site no longer serves is the site's broken link, not a failed crawl:
+        counted apart (``hdnd/images/failed/<kind>``), out of the run's errors and exit code."""
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
+        kind = failure_kind(failure)
+        self.crawler.stats.inc_value(f"hdnd/images/failed/{kind}")
+        self.logger.info("Image not captured %s (%s)", request.url, kind)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
