@@ -60,6 +60,14 @@ def file_state(path: str | None) -> tuple | None:
     return tuple(state)
 
 
+async def site_names(datasette: Any, database: str) -> dict[str, str]:
+    """Each site's name by slug, as its crawls recorded it: facets and lists show names."""
+    db = datasette.get_database(database)
+    if not await db.table_exists("sites"):
+        return {}
+    return dict((await db.execute("select slug, name from sites")).rows)
+
+
 class _CountedFacet(Facet):
     """A type of facet counted together with the page's other counted facets, by one query."""
 
@@ -206,13 +214,6 @@ class _CountedFacet(Facet):
             counts[keys[n] if n < len(keys) else _BOUNDED].append((value, count))
         return counts
 
-    async def _site_names(self) -> dict[str, str]:
-        """Each site's name by slug, as its crawls recorded it: a site facet shows names."""
-        db = self.ds.get_database(self.database)
-        if not await db.table_exists("sites"):
-            return {}
-        return dict((await db.execute("select slug, name from sites")).rows)
-
     async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
         results = []
         size = self.get_facet_size()
@@ -229,7 +230,8 @@ class _CountedFacet(Facet):
             return [], self._columns()
         # How many matches of a search the counts cover, when it found more.
         counted_in = SEARCH_FACET_ROWS if counts[""] else None
-        names = await self._site_names() if any(c == "site" for _, c in configs) else {}
+        wants_names = any(c == "site" for _, c in configs)
+        names = await site_names(self.ds, self.database) if wants_names else {}
         for config, column in configs:
             rows = counts[column]
             values = []

@@ -23,7 +23,7 @@ from datasette.utils import path_with_replaced_args, to_css_class, urlsafe_compo
 from hdnd_crawler.archive.schema import ArchiveError, NotAnArchive, check_version
 from hdnd_crawler.archive.search import MARK_START, register_functions
 from hdnd_crawler.browse.evidence import file_path, image_path
-from hdnd_crawler.browse.facets import COUNTED_FACETS
+from hdnd_crawler.browse.facets import COUNTED_FACETS, site_names
 from hdnd_crawler.browse.labels import language, words_for
 from hdnd_crawler.browse.listing import article_rows, local_date, snippet_html
 from hdnd_crawler.browse.replay import memento_url
@@ -237,14 +237,6 @@ async def _article_page(datasette: Any, database: str, request: Any) -> dict[str
     }
 
 
-async def _site_names(datasette: Any, database: str) -> dict[str, str]:
-    """Each site's name by slug, as its crawls recorded it: lists show names, not slugs."""
-    db = datasette.get_database(database)
-    if not await db.table_exists("sites"):
-        return {}
-    return dict((await db.execute("select slug, name from sites")).rows)
-
-
 async def _search_details(datasette: Any, database: str, rows: Any) -> dict[tuple, dict]:
     """Category and author of the articles a search shows, which its query (the command line's
     own, :data:`hdnd_crawler.archive.search.SEARCH_SQL`) does not select."""
@@ -299,7 +291,7 @@ def extra_template_vars(
             return words
 
         async def article_list() -> dict[str, Any]:
-            return {**words, "hdnd_sites": await _site_names(datasette, database)}
+            return {**words, "hdnd_sites": await site_names(datasette, database)}
 
         return article_list
     # A search: Datasette 0.65 names the canned queries' view "table" too; their columns tell.
@@ -308,7 +300,7 @@ def extra_template_vars(
         async def search_page() -> dict[str, Any]:
             return {
                 **words,
-                "hdnd_sites": await _site_names(datasette, database),
+                "hdnd_sites": await site_names(datasette, database),
                 # Called by the template on its rows: Jinja awaits it (Datasette's is async).
                 "hdnd_details": partial(_search_details, datasette, database),
             }
