@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from hdnd_crawler.archive.readings import match_expression, phrase_expression, read
-from hdnd_crawler.archive.store import SEARCH_COLUMNS
+from hdnd_crawler.archive.store import SEARCH_COLUMNS, SITE_NAME
 from hdnd_crawler.archive.textfold import fold
 
 HIT_START, HIT_END = "\x02", "\x03"
@@ -133,7 +133,7 @@ select
   {_snippet_call()},
   articles.site,
   articles.article_id,
-  coalesce((select name from sites where sites.slug = articles.site), articles.site) as site_name"""
+  {SITE_NAME}"""
 _LIMIT = "coalesce(cast(nullif(:limit, '') as integer), 50)"
 # Each filter left empty (or missing) keeps every article: :site a site's slug, :since the first
 # day (YYYY-MM-DD, compared with the publication time as written, the site's local time),

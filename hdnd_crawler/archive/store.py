@@ -55,6 +55,12 @@ VERSIONED_FIELDS = (
 
 # Where the stored content was read: a WARC record, and the HTTP exchange it holds.
 CAPTURE_FIELDS = ("warc_file", "warc_record_id", "payload_digest", "fetched_at", "http_status")
+# A column of any query over articles: the article's site by its name, as its crawls recorded
+# it in the sites table, else by its slug.
+SITE_NAME = (
+    "coalesce((select name from sites where sites.slug = articles.site), articles.site)"
+    " as site_name"
+)
 # An article page that was just read is, whatever it was before, not withdrawn.
 SEEN = {"gone_at": None, "last_status": 200}
 # Runs that stopped before their end; a full one of these is resumed by the next full run.
@@ -419,9 +425,8 @@ class Archive:
         """Articles oldest first, read as they are consumed, each with its site's name;
         ``since`` bounds the publication."""
         where, params = self._article_filter(site, since)
-        name = "coalesce((select name from sites where slug = articles.site), site) as site_name"
         cursor = self.db.conn.execute(
-            f"select articles.*, {name} from articles{where}"
+            f"select articles.*, {SITE_NAME} from articles{where}"
             " order by published_at, site, article_id",
             params,
         )

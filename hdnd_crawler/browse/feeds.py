@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hdnd_crawler.archive.search import MARK_END, MARK_START, Filters, search
+from hdnd_crawler.archive.store import SITE_NAME
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
@@ -21,10 +22,10 @@ FEED_SIZE = 50
 SUMMARY_CHARS = 300
 ET.register_namespace("", ATOM)
 
-_ENTRY_COLUMNS = """\
+_ENTRY_COLUMNS = f"""\
   site, article_id, url, title, published_at, changed_at, first_seen_at, author, summary,
   substr(body_text, 1, 400) as body_start,
-  coalesce((select name from sites where sites.slug = articles.site), site) as site_name"""
+  {SITE_NAME}"""
 # Rowids follow publication (hdnd_crawler.archive.store.article_rowid): the newest articles are
 # the last rows, read backwards without sorting. "+site" keeps the planner on that order rather
 # than on the index of a site's every article.
