@@ -54,6 +54,21 @@ WITHOUT_DIACRITICS = [
     "Hoi dong nhan dan",
     "ky hop thu 17",
 ]
+# Abbreviations of government news and their long forms, as typed: each finds the other.
+ABBREVIATIONS = [
+    "HĐND",
+    "hdnd",
+    "UBND tỉnh",
+    "ubnd tinh",
+    "ĐBQH",
+    "dbqh",
+    "kỳ họp HĐND",
+    "ky hop hdnd",
+    "KT-XH",
+    "ngan sach UBND",
+]
+# Articles given a second version, so that the diff view has versions to show.
+EDITED = 20
 REQUESTS = 120
 MIN_REQUESTS = 20
 BUDGET = 120.0  # seconds per kind of request
@@ -136,8 +151,13 @@ def measure_search(db: Path) -> list[Latency]:
             def call(query: str, order: str = order) -> int:
                 return len(search(conn, query, order=order))
 
-            for kind, phrases in (("with", WITH_DIACRITICS), ("without", WITHOUT_DIACRITICS)):
-                latency = _timed(f"search(), {label}, {kind} diacritics", phrases, call)
+            kinds = (
+                ("with diacritics", WITH_DIACRITICS),
+                ("without diacritics", WITHOUT_DIACRITICS),
+                ("abbreviations", ABBREVIATIONS),
+            )
+            for kind, phrases in kinds:
+                latency = _timed(f"search(), {label}, {kind}", phrases, call)
                 shares = [_matches(conn, q) / total for q in phrases]
                 latency.note = (
                     f"queries match {min(shares):.1%} to {max(shares):.1%} of the articles"
@@ -183,7 +203,10 @@ def datasette(db: Path, log: Path) -> Iterator[http.client.HTTPConnection]:
                 time.sleep(0.1)  # the server is starting; this is the harness, not a test
         yield conn
     finally:
-        os.killpg(process.pid, signal.SIGTERM)  # make and the datasette it started
+        try:
+            os.killpg(process.pid, signal.SIGTERM)  # make and the datasette it started
+        except ProcessLookupError:
+            pass  # it exited already: the error above says why
         process.wait(timeout=30)
 
 
@@ -196,9 +219,46 @@ def _get(conn: http.client.HTTPConnection, path: str) -> bytes:
     return body
 
 
+def with_versions(db: Path, work: Path) -> tuple[Path, list[tuple[str, int]]]:
+    """A copy of ``db`` in ``work`` in which the newest :data:`EDITED` articles were edited
+    once, stored as the crawler stores an edit (the earlier text kept as a version); the
+    edited articles."""
+    from hdnd_crawler.archive.store import Archive
+    from hdnd_crawler.records import Article
+
+    copy = work / db.name
+    subprocess.run(["cp", "--sparse=always", str(db), str(copy)], check=True)
+    archive = Archive(copy)
+    try:
+        rows = archive.db.conn.execute(
+            "select site, article_id, url, title, published_at, main_category, author,"
+            f" summary, body_text from articles order by rowid desc limit {EDITED}"
+        ).fetchall()
+        for site, article_id, url, title, published_at, category, author, summary, body in rows:
+            paragraphs = body.split("\n\n")
+            paragraphs[len(paragraphs) // 2] += " Nội dung này đã được bổ sung, sửa lại ngày sau."
+            edited = Article(
+                site=site,
+                article_id=article_id,
+                url=url,
+                title=title + " (cập nhật)",
+                published_at=published_at,
+                main_category=category or "",
+                author=author or "",
+                summary=summary or "",
+                body_text="\n\n".join(paragraphs[1:]),
+            )
+            archive.upsert_article(edited)
+    finally:
+        archive.close()
+    return copy, [(row[0], row[1]) for row in rows]
+
+
 def measure_datasette(db: Path, work: Path) -> list[Latency]:
     """Full-text search through the archive's two search queries and the articles table's own
-    search (JSON API); the article list page with its facets."""
+    search (JSON API); the article list page with its facets; the feeds; the diff view of an
+    edited article (on a copy of ``db`` with some articles edited)."""
+    db, edited = with_versions(db, work)
     database = db.stem
     configured = yaml.safe_load(METADATA.read_text("utf-8"))["databases"]["hdnd"]["tables"]
     facets = len(configured["articles"]["facets"])
@@ -252,15 +312,37 @@ def measure_datasette(db: Path, work: Path) -> list[Latency]:
                 f"{len(cut_off)} facets cut off by the time limit, for"
                 f" {', '.join(repr(q) for q in sorted(set(cut_off)))}"
             )
+
+        def diff(key: str) -> int:
+            return _get(conn, f"/-/diff/{key}").count(b"<ins")
+
         feeds = [
             _timed("Atom feed of new articles", [""], feed),
             _timed("Atom feed of a search", phrases, feed),
         ]
+        abbreviated = [
+            _timed("Datasette search query, abbreviations", ABBREVIATIONS, canned("search")),
+            _timed(
+                "Datasette search_ranked query, abbreviations",
+                ABBREVIATIONS,
+                canned("search_ranked"),
+            ),
+            _timed(
+                "Datasette articles table _search, abbreviations",
+                ABBREVIATIONS,
+                changed(search_json),
+            ),
+        ]
+        diffs = _timed(
+            "Diff view of an edited article", [f"{site}/{n}" for site, n in edited], diff
+        )
         return [
             newest,
             ranked,
             table_search,
+            *abbreviated,
             *feeds,
+            diffs,
             _timed("Datasette article list + facets", [""], article_list),
             _timed(
                 "Datasette article list + facets, archive just changed", [""], changed(article_list)

@@ -11,7 +11,9 @@ from click.testing import CliRunner
 from hdnd_crawler.archive import schema
 from hdnd_crawler.archive.migrations import MIGRATIONS
 from hdnd_crawler.archive.search import (
+    RANK_WINDOW,
     SEARCH_SQL,
+    find,
     match_expression,
     phrase_expression,
     register_functions,
@@ -238,3 +240,29 @@ def test_best_first_runs_the_match_once_then_reads_the_shown_rows_alone(filled):
     # word) is matched once; the last read is at the ranked rowids.
     assert len(index_reads) == 3
     assert [":=" in step for step in index_reads] == [False, False, True]
+
+
+def test_best_first_of_more_matches_than_are_ranked_ranks_the_newest(fresh_db):
+    # The oldest hundred say it most often: ranked whole, they would come first.
+    conn = fresh_db.db.conn
+    total = RANK_WINDOW + 500
+    conn.executemany(
+        "insert into articles (rowid, site, article_id, url, title, body_text, content_hash)"
+        " values (?, 'hdnd', ?, ?, ?, ?, '')",
+        [
+            (n, n, f"http://x/{n}", f"Bài {n}", "Dự toán ngân sách." * (6 if n <= 100 else 1))
+            for n in range(1, total + 1)
+        ],
+    )
+    conn.executemany(
+        "insert into articles_fts (rowid, title, summary, body, attachments, attachments_text)"
+        " values (?, ?, '', ?, '', '')",
+        [
+            (n, f"bai {n}", "du toan ngan sach." * (6 if n <= 100 else 1))
+            for n in range(1, total + 1)
+        ],
+    )
+    results = find(conn, "ngan sach", limit=20, order="relevance")
+    assert results.total == total and results.ranked_among == RANK_WINDOW
+    assert all(hit.article_id > total - RANK_WINDOW for hit in results.hits)
+    assert find(conn, "du toan ngan sach", limit=20, order="newest").ranked_among is None

@@ -156,9 +156,9 @@ def test_an_empty_result_suggests_what_to_try(filled):
     results = find(filled.db.conn, "ky hop ngan sach khong")
     assert results.hits == [] and results.total == 0
     # Without each word in turn first, then fewer words.
-    assert results.suggestions == ["ky hop ngan sach (3 articles)", "ky hop (4 articles)"]
+    assert results.suggestions == [("ky hop ngan sach", 3), ("ky hop", 4)]
     quoted = find(filled.db.conn, '"ngan sach ky hop"')
-    assert quoted.suggestions == ["ngan sach ky hop (3 articles)"]
+    assert quoted.suggestions == [("ngan sach ky hop", 3)]
 
 
 def test_abbreviations_are_data_folded_like_the_index():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -26,6 +27,13 @@ _QUOTED = re.compile(r'"([^"]*)"')
 # The phrase reading spells out each combination of the terms' forms; beyond this many it
 # keeps the typed forms only.
 MAX_PHRASES = 16
+# How a reading is told (:meth:`Reading.describe`), in English.
+DESCRIBED = {
+    "or": "OR",
+    "phrase_first": '"{whole}" as a phrase first, then all of: {every}',
+    "all_of": "all of: {every}",
+    "nothing": "nothing to search for",
+}
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -131,16 +139,21 @@ class Reading:
             choices = [phrases[:1] for phrases in choices]
         return " OR ".join(f'"{" ".join(combination)}"' for combination in product(*choices))
 
-    def describe(self) -> str:
-        """The reading in words, e.g. "hội đồng nhân dân OR HĐND"."""
+    def describe(self, words: Mapping[str, str] = DESCRIBED, phrase_first: bool = True) -> str:
+        """The reading in words, e.g. "hội đồng nhân dân OR HĐND"; ``words`` another
+        language's (keys of :data:`DESCRIBED`); ``phrase_first`` when the matches holding the
+        words as one phrase come first."""
         if not self.terms:
-            return "nothing to search for"
-        parts = [" OR ".join(term.shown) for term in self.terms]
+            return words["nothing"]
+        parts = [f" {words['or']} ".join(term.shown) for term in self.terms]
         if len(parts) == 1:
             return parts[0]
-        every = ", ".join(f"({p})" if " OR " in p else p for p in parts)
+        every = ", ".join(
+            f"({p})" if len(term.shown) > 1 else p
+            for p, term in zip(parts, self.terms, strict=True)
+        )
         whole = " ".join(term.typed.strip('"') for term in self.terms)
-        return f'"{whole}" as a phrase first, then all of: {every}'
+        return words["phrase_first" if phrase_first else "all_of"].format(whole=whole, every=every)
 
     def without(self, index: int) -> str:
         """The query as typed, less its ``index``-th term."""

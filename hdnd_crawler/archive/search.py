@@ -183,19 +183,27 @@ join articles on articles.rowid = shown.rowid
 where articles_fts match iif(shown.tier = 0, search_phrase(:q), escape_fts(:q))
 order by shown.tier, shown.rowid desc"""
 
-# Best first, by bm25 with a title hit worth most; this scores every match. The phrase's
-# matches first, then (only when fewer than :limit) the others holding every word. Snippets
-# only for the rows shown: the cross join keeps the ranked rows the outer loop, so the index is
-# then read at those rowids alone (a plain join let SQLite run the whole match a second time and
-# look up every matching article). The text of archive/metadata.yml's "search_ranked" query.
+# Best first, by bm25 with a title hit worth most, among the newest RANK_WINDOW matches: scoring
+# costs a microsecond a match, and a phrase found in most of 50,000 articles took 80 ms to rank
+# whole. A query finding fewer is ranked whole; one finding more, the newest of them (what
+# :func:`find` says). The phrase's matches first, then (only when fewer than :limit) the others
+# holding every word. Snippets only for the rows shown: the cross join keeps the ranked rows the
+# outer loop, so the index is then read at those rowids alone (a plain join let SQLite run the
+# whole match a second time and look up every matching article). The text of
+# archive/metadata.yml's "search_ranked" query.
+RANK_WINDOW = 10000
 _BM25 = "bm25(articles_fts, 10, 4, 1, 1, 0)"
 _FILTERED = f"({_NO_FILTER} or rowid in (select rowid from articles where {_FILTERS}))"
 RANKED_SQL = f"""\
 with phrase as (
-  select rowid, {_BM25} as score
-  from articles_fts
-  where articles_fts match search_phrase(:q)
-    and {_FILTERED}
+  select rowid, score from (
+    select rowid, {_BM25} as score
+    from articles_fts
+    where articles_fts match search_phrase(:q)
+      and {_FILTERED}
+    order by rowid desc
+    limit {RANK_WINDOW}
+  )
   order by score
   limit {_LIMIT}
 ),
@@ -203,11 +211,15 @@ best as (
   select rowid, 0 as tier, score from phrase
   union all
   select * from (
-    select rowid, 1 as tier, {_BM25} as score
-    from articles_fts
-    where articles_fts match escape_fts(:q)
-      and rowid not in (select rowid from phrase)
-      and {_FILTERED}
+    select rowid, 1 as tier, score from (
+      select rowid, {_BM25} as score
+      from articles_fts
+      where articles_fts match escape_fts(:q)
+        and rowid not in (select rowid from phrase)
+        and {_FILTERED}
+      order by rowid desc
+      limit {RANK_WINDOW}
+    )
     order by score
     limit {_LIMIT} - (select count(*) from phrase)
   )
@@ -260,7 +272,10 @@ class Results:
     hits: list[Hit]
     total: int
     reading: str
-    suggestions: list[str] = field(default_factory=list)
+    # Queries to try instead, with how many articles each finds, when nothing matched.
+    suggestions: list[tuple[str, int]] = field(default_factory=list)
+    # How many of the newest matches were ranked, when the best first were asked of more.
+    ranked_among: int | None = None
 
 
 def search(
@@ -295,15 +310,22 @@ def find(
     filters: Filters | None = None,
 ) -> Results:
     """:func:`search` with the count of every match and the reading used; when nothing
-    matched, queries to try instead, with how many articles each finds."""
+    matched, queries to try instead, with how many articles each finds; best first of more
+    than :data:`RANK_WINDOW` matches, how many were ranked."""
     hits = search(conn, query, limit, order, filters=filters)
     total = len(hits) if len(hits) < limit else count(conn, query, filters)
     reading = read(query)
-    suggestions = [] if hits else _suggestions(conn, query, filters)
-    return Results(hits, total, reading.describe(), suggestions)
+    tries = [] if hits else suggestions(conn, query, filters)
+    ranked_among = RANK_WINDOW if order == "relevance" and total > RANK_WINDOW else None
+    return Results(hits, total, reading.describe(), tries, ranked_among)
 
 
-def _suggestions(conn: sqlite3.Connection, query: str, filters: Filters | None) -> list[str]:
+def suggestions(
+    conn: sqlite3.Connection, query: str, filters: Filters | None = None
+) -> list[tuple[str, int]]:
+    """Queries near ``query`` that find articles, with how many each finds: for a query that
+    found none."""
+    register_functions(conn)
     reading = read(query)
     # Nearest to what was typed first: without quotes, or without one word (those finding
     # most first); then fewer words, the first half of them.
@@ -319,4 +341,4 @@ def _suggestions(conn: sqlite3.Connection, query: str, filters: Filters | None) 
         fewer = reading.first(len(reading.terms) // 2)
         found[fewer] = count(conn, fewer, filters)
         shown += [fewer] if found[fewer] and fewer not in shown else []
-    return [f"{q} ({found[q]} articles)" for q in shown]
+    return [(q, found[q]) for q in shown]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from collections import OrderedDict
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -30,14 +29,10 @@ from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from hdnd_crawler.archive.store import FACET_COLUMNS, FACET_COUNTS, FACET_LISTS
+from hdnd_crawler.browse.table_search import with_newest_matches
 
 CACHED_QUERIES = 512
 SEARCH_FACET_ROWS = 1000
-# The clause Datasette's ?_search= adds (datasette/filters.py), in either search mode.
-_SEARCH_CLAUSE = re.compile(
-    r"rowid in \(select rowid from articles_fts where articles_fts match"
-    r" (escape_fts\(:search\)|:search)\)"
-)
 # Where the page's facets keep whether they counted only the newest matches of its search.
 _BOUNDED = ("", "bounded")
 _counts: OrderedDict[tuple, list[tuple]] = OrderedDict()
@@ -191,15 +186,15 @@ class _CountedFacet(Facet):
             f"select {n} as facet, value, count from ({facet._sql(escape_sqlite(column), limit)})"
             for n, ((_, column), facet) in enumerate(facets.items())
         )
-        sql, match = self.sql, _SEARCH_CLAUSE.search(self.sql) if self.table == "articles" else None
+        sql, match = self.sql, None
+        if self.table == "articles":
+            sql, match = with_newest_matches(self.sql, SEARCH_FACET_ROWS)
         if match:
-            newest = f"articles_fts match {match[1]} order by rowid desc limit {SEARCH_FACET_ROWS}"
-            sql = sql.replace(match[0], f"rowid in (select rowid from articles_fts where {newest})")
             # More matches than counted: the same match, stopped one row further.
             branches += (
                 f" union all select {len(keys)}, null, count(*) from (select rowid from"
-                f" articles_fts where articles_fts match {match[1]}"
-                f" limit {SEARCH_FACET_ROWS + 1}) having count(*) > {SEARCH_FACET_ROWS}"
+                f" articles_fts where {match} limit {SEARCH_FACET_ROWS + 1})"
+                f" having count(*) > {SEARCH_FACET_ROWS}"
             )
         results = await self.ds.execute(
             self.database,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hdnd_crawler.archive.readings import DESCRIBED
+
 LANGUAGES = ("vi", "en")
 
 WORDS: dict[str, dict[str, str]] = {
@@ -74,6 +76,11 @@ WORDS: dict[str, dict[str, str]] = {
         "crumb_home": "Trang chủ",
         "crumb_hdnd": "Dữ liệu",
         "crumb_articles": "Bài viết",
+        # What a search found (hdnd_crawler/browse/summary.py).
+        "found": "Tìm thấy",
+        "read_as": "đọc là",
+        "ranked_among": "xếp hạng trong {n} bài mới nhất tìm được",
+        "try_instead": "Thử",
     },
     "en": {
         "home_title": "Archive of news articles",
@@ -137,6 +144,10 @@ WORDS: dict[str, dict[str, str]] = {
         "crumb_home": "Home",
         "crumb_hdnd": "Data",
         "crumb_articles": "Articles",
+        "found": "Found",
+        "read_as": "read as",
+        "ranked_among": "ranked among the newest {n} found",
+        "try_instead": "Try",
     },
 }
 
@@ -148,6 +159,24 @@ FACET_WORDS = {
     "author": "author",
     "site": "site",
 }
+
+
+# How a query was read (hdnd_crawler.archive.readings.Reading.describe), in each language.
+READING_WORDS: dict[str, dict[str, str]] = {
+    "vi": {
+        "or": "HOẶC",
+        "phrase_first": "«{whole}» liền nhau trước, rồi các bài có đủ: {every}",
+        "all_of": "các bài có đủ: {every}",
+        "nothing": "không có từ nào để tìm",
+    },
+    "en": DESCRIBED,
+}
+
+
+def number(n: int, lang: str) -> str:
+    """``n`` as readers write it: 45.404 in Vietnamese, 45,404 in English."""
+    written = f"{n:,}"
+    return written.replace(",", ".") if lang == "vi" else written
 
 
 def language(request: Any) -> str:

@@ -28,6 +28,8 @@ from hdnd_crawler.browse.labels import language, words_for
 from hdnd_crawler.browse.listing import article_rows, local_date, snippet_html
 from hdnd_crawler.browse.replay import memento_url
 from hdnd_crawler.browse.routes import ROUTES, article_page, diff_path, feed_path
+from hdnd_crawler.browse.summary import reading, search_summary
+from hdnd_crawler.browse.table_search import counted_searches, filters, search_total
 from hdnd_crawler.sites.registry import SiteConfigError, registry, user_registry
 
 # Editor HTML shown only cleaned: no scripts, styles or handlers, and no images either, so that
@@ -115,6 +117,18 @@ def prepare_jinja2_environment(env: Any) -> None:
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return ROUTES
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
+    return partial(counted_searches, datasette)
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    # Last, so that its extra context (a search box) wins over Datasette's, which finds no
+    # fts_table for the articles table (archive/metadata.yml leaves the search to this plugin).
+    return filters(request, database, table, datasette)
 
 
 @hookimpl
@@ -291,11 +305,17 @@ def extra_template_vars(
             return words
 
         async def article_list() -> dict[str, Any]:
-            return {**words, "hdnd_sites": await site_names(datasette, database)}
+            return {
+                **words,
+                "hdnd_sites": await site_names(datasette, database),
+                "hdnd_search_total": await search_total(request),
+                "hdnd_reading": reading(request.args.get("_search", ""), lang),
+            }
 
         return article_list
     # A search: Datasette 0.65 names the canned queries' view "table" too; their columns tell.
     if table is None and columns and {"snippet", "site", "article_id"} <= set(columns):
+        ranked = request.path.endswith("/search_ranked")
 
         async def search_page() -> dict[str, Any]:
             return {
@@ -303,6 +323,10 @@ def extra_template_vars(
                 "hdnd_sites": await site_names(datasette, database),
                 # Called by the template on its rows: Jinja awaits it (Datasette's is async).
                 "hdnd_details": partial(_search_details, datasette, database),
+                # Called with the number of rows shown.
+                "hdnd_summary": partial(
+                    search_summary, datasette, database, request, lang, ranked=ranked
+                ),
             }
 
         return search_page

@@ -93,7 +93,9 @@ def search(
         archive.close()
     if not results.hits:
         click.echo(f"No article matches {query!r} (read as: {results.reading}).", err=True)
-        tries = results.suggestions or ["fewer words, or the long form of an abbreviation"]
+        tries = [f"{q} ({n} articles)" for q, n in results.suggestions] or [
+            "fewer words, or the long form of an abbreviation"
+        ]
         click.echo("Try: " + "; ".join(tries), err=True)
         sys.exit(1)
     color = sys.stdout.isatty() and not as_json
@@ -110,8 +112,10 @@ def search(
         where = f"  {hit.site_name}" if several_sites else ""
         click.echo(f"{(hit.published_at or '')[:16].replace('T', ' ')}  {hit.url}{where}")
         click.echo(f"  {snippet}\n")
+    among = f"; best first of the newest {results.ranked_among:,}" if results.ranked_among else ""
     click.echo(
-        f"{len(results.hits)} of {results.total} articles; read as: {results.reading}", err=True
+        f"{len(results.hits)} of {results.total} articles{among}; read as: {results.reading}",
+        err=True,
     )
 
 
