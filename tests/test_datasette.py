@@ -31,19 +31,9 @@ from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.archive.textfold import fold
 from hdnd_crawler.browse.plugin import table_rows
 from hdnd_crawler.records import Article
+from tests.browser import chromium
 from tests.conftest import REPO, SITE_ROOT, run_crawl, starts
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STARTUP_DEADLINE = 60.0
 PHRASE = "hội đồng nhân dân"
 
@@ -84,12 +74,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve_command(db: Path, port: int) -> list[str]:
-    """The command ``make serve`` runs, for this archive and port."""
+def serve_command(db: Path, port: int, replay_port: int | None = None) -> list[str]:
+    """The command ``make serve`` runs, for this archive, Datasette's port and pywb's."""
     dry_run = subprocess.run(
         [
             *("make", "-n", "serve", f"SERVE_DB={db}", f"SERVE_PORT={port}"),
-            f"SERVE_REPLAY_PORT={free_port()}",
+            f"SERVE_REPLAY_PORT={replay_port or free_port()}",
         ],
         cwd=REPO,
         capture_output=True,
@@ -425,39 +415,29 @@ def test_metadata_search_queries_are_the_command_line_ones():
 
 @pytest.mark.browser
 def test_search_box_in_a_real_browser(datasette, council_holders):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run installs Debian's chromium")
-        pytest.skip(f"no {CHROMIUM}: apt-get install chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-
     expected = set(council_holders.values())
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{datasette}/hdnd/articles")
-            dates = page.locator("td.col-date").all_inner_texts()
-            assert len(dates) == 20 and all(re.fullmatch(r"\d\d/\d\d/\d{4}", d) for d in dates)
-            page.fill("#_search", "hoi dong nhan dan")
-            page.press("#_search", "Enter")
-            page.wait_for_url(re.compile(r"_search=hoi\+dong\+nhan\+dan"))
-            titles = set(page.locator("td.col-title").all_inner_texts())
-            # The first page of them (Datasette shows 20 rows a page).
-            assert titles <= expected and len(titles) == min(20, len(expected))
-            page.click("text=Phù hợp nhất trước")
-            page.wait_for_url(re.compile(r"/hdnd/search_ranked\?q="))
-            marks = page.locator("td.col-snippet mark").all_inner_texts()
-            assert "HỘI ĐỒNG NHÂN DÂN" in marks and "Hội đồng nhân dân" in marks
-            # The home page's box, typed without diacritics, opens an article.
-            page.goto(datasette)
-            page.fill("#hdnd-q", "hoi dong nhan dan")
-            page.press("#hdnd-q", "Enter")
-            page.wait_for_url(re.compile(r"/hdnd/search\?q=hoi\+dong\+nhan\+dan"))
-            found = set(page.locator("td.col-title").all_inner_texts())
-            assert found <= expected and len(found) == min(50, len(expected))  # limit 50
-            page.locator("td.col-title a").first.click()
-            page.wait_for_url(re.compile(r"/hdnd/articles/hdnd,\d+$"))
-            assert page.title() in expected
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{datasette}/hdnd/articles")
+        dates = page.locator("td.col-date").all_inner_texts()
+        assert len(dates) == 20 and all(re.fullmatch(r"\d\d/\d\d/\d{4}", d) for d in dates)
+        page.fill("#_search", "hoi dong nhan dan")
+        page.press("#_search", "Enter")
+        page.wait_for_url(re.compile(r"_search=hoi\+dong\+nhan\+dan"))
+        titles = set(page.locator("td.col-title").all_inner_texts())
+        # The first page of them (Datasette shows 20 rows a page).
+        assert titles <= expected and len(titles) == min(20, len(expected))
+        page.click("text=Phù hợp nhất trước")
+        page.wait_for_url(re.compile(r"/hdnd/search_ranked\?q="))
+        marks = page.locator("td.col-snippet mark").all_inner_texts()
+        assert "HỘI ĐỒNG NHÂN DÂN" in marks and "Hội đồng nhân dân" in marks
+        # The home page's box, typed without diacritics, opens an article.
+        page.goto(datasette)
+        page.fill("#hdnd-q", "hoi dong nhan dan")
+        page.press("#hdnd-q", "Enter")
+        page.wait_for_url(re.compile(r"/hdnd/search\?q=hoi\+dong\+nhan\+dan"))
+        found = set(page.locator("td.col-title").all_inner_texts())
+        assert found <= expected and len(found) == min(50, len(expected))  # limit 50
+        page.locator("td.col-title a").first.click()
+        page.wait_for_url(re.compile(r"/hdnd/articles/hdnd,\d+$"))
+        assert page.title() in expected
