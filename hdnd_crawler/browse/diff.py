@@ -48,14 +48,23 @@ def _joined(tokens: list[str]) -> str:
     return out
 
 
-def word_diff(old: str | None, new: str | None) -> markupsafe.Markup:
-    """``new`` as HTML, with the words ``old`` had and ``new`` lost in ``<del>`` and those it
-    gained in ``<ins>``; every text escaped."""
-    before, after = _tokens(old), _tokens(new)
+def _paragraphs(tokens: list[str]) -> list[tuple[str, ...]]:
+    """The tokens by paragraph, each with the break that ends it."""
+    out: list[tuple[str, ...]] = []
+    start = 0
+    for n, token in enumerate(tokens):
+        if token[0].isspace():
+            out.append(tuple(tokens[start : n + 1]))
+            start = n + 1
+    if start < len(tokens):
+        out.append(tuple(tokens[start:]))
+    return out
+
+
+def _words(before: list[str], after: list[str], pieces: list[str]) -> None:
     # No "junk" heuristic: it would treat the commonest words (of a long body) as noise and
     # show unchanged sentences as removed and added again.
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    pieces: list[str] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         removed, added = _joined(before[i1:i2]), _joined(after[j1:j2])
         if tag == "equal":
@@ -65,6 +74,24 @@ def word_diff(old: str | None, new: str | None) -> markupsafe.Markup:
             pieces.append(f"<del>{markupsafe.escape(removed.rstrip())}</del> ")
         if added.strip():
             pieces.append(f"<ins>{markupsafe.escape(added.rstrip())}</ins> ")
+
+
+def word_diff(old: str | None, new: str | None) -> markupsafe.Markup:
+    """``new`` as HTML, with the words ``old`` had and ``new`` lost in ``<del>`` and those it
+    gained in ``<ins>``; every text escaped.
+
+    Paragraphs are matched first, and words only within the paragraphs that differ: comparing
+    every word of two long bodies took 45 ms for one edited sentence."""
+    before, after = _paragraphs(_tokens(old)), _paragraphs(_tokens(new))
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    pieces: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        removed = [token for paragraph in before[i1:i2] for token in paragraph]
+        added = [token for paragraph in after[j1:j2] for token in paragraph]
+        if tag == "equal":
+            pieces.append(str(markupsafe.escape(_joined(added))))
+        else:
+            _words(removed, added, pieces)
     return markupsafe.Markup("".join(pieces).rstrip())
 
 
