@@ -7,6 +7,7 @@ timed request by request (p50 / p95 of the wall time, as the client sees it).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -203,10 +204,9 @@ def datasette(db: Path, log: Path) -> Iterator[http.client.HTTPConnection]:
                 time.sleep(0.1)  # the server is starting; this is the harness, not a test
         yield conn
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)  # make and the datasette it started
-        except ProcessLookupError:
-            pass  # it exited already: the error above says why
+        # make and the datasette it started; gone already when it failed (the error says why)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
 

@@ -46,6 +46,7 @@ RELEASED_NAMES = [
     "facet counts kept by triggers",
     "sites, and the extraction method of each row",
     "captures of images in the WARC files",
+    "search index columns for abbreviations",
 ]
 
 
@@ -236,7 +237,8 @@ def test_the_live_code_writes_columns_the_latest_schema_has(fresh_db):
     for table in ("articles", "article_versions"):
         assert set(VERSIONED_FIELDS + CAPTURE_FIELDS) <= set(columns(conn, table))
     assert set(ATTACHMENT_FIELDS) <= set(columns(conn, "attachments"))
-    assert columns(conn, "articles_fts") == [*SEARCH_COLUMNS, "attachments_text"]
+    aliases = [f"{name}_aliases" for name in SEARCH_COLUMNS]
+    assert columns(conn, "articles_fts") == [*SEARCH_COLUMNS, "attachments_text", *aliases]
     (trigger,) = conn.execute(
         "select sql from sqlite_master where name = ?", [f"{FACET_COUNTS}_insert"]
     ).fetchone()

@@ -8,9 +8,20 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from hdnd_crawler.archive.readings import abbreviations, read
+from hdnd_crawler.archive import schema
+from hdnd_crawler.archive.migrations import MIGRATIONS
+from hdnd_crawler.archive.readings import (
+    Forms,
+    abbreviations,
+    alias_keys,
+    aliases_fingerprint,
+    read,
+    text_tokens,
+)
+from hdnd_crawler.archive.schema import ArchiveError
 from hdnd_crawler.archive.search import Filters, count, find, search
 from hdnd_crawler.archive.store import Archive
+from hdnd_crawler.archive.textfold import fold
 from hdnd_crawler.cli import cli
 from hdnd_crawler.records import Article
 
@@ -212,3 +223,74 @@ def test_search_command_suggests_on_no_match(filled):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "Try: ky hop ngan sach (3 articles)" in result.stderr
+
+
+def test_the_index_finds_every_form_of_an_abbreviation_by_its_key():
+    text = fold("Đại biểu Quốc hội và HĐND; Hội đồng nhân dân; KT-XH, KTXH, kinh tế - xã hội")
+    # "quốc hội" inside "đại biểu quốc hội" counts as a phrase query finds it; "HĐND" and
+    # "KTXH" are their own keys, found without an alias.
+    assert alias_keys(text_tokens(text)) == ["dbqh", "qh", "hdnd", "ktxh", "ktxh"]
+    assert read("Hội đồng nhân dân").match() == '"hdnd"'
+    assert read("kinh te xa hoi").match() == '"ktxh"'
+    # Snippets mark the forms as written.
+    assert read("HĐND").marks() == '("hdnd" OR "hoi dong nhan dan")'
+
+
+def test_a_long_form_is_found_and_marked_through_its_key(filled):
+    hits = search(filled.db.conn, "HĐND")
+    long_only = [h for h in hits if "HĐND" not in h.snippet and "Hội đồng" in h.snippet]
+    assert long_only and all("<mark>Hội đồng nhân dân</mark>" in h.snippet for h in long_only)
+
+
+def test_another_list_of_abbreviations_builds_the_index_again(tmp_path, monkeypatch):
+    path = tmp_path / "a.db"
+    archive = Archive(path)
+    archive.upsert_article(article(1, "05-01", "Họp Ban chỉ đạo", "Bàn về ATTP."))
+    archive.upsert_article(article(2, "05-02", "Kiểm tra", "An toàn thực phẩm ở chợ."))
+    archive.close()
+    assert [h.article_id for h in _search(path, "an toan thuc pham")] == [2]
+    # A new entry: readers refuse the archive until a writer builds its index again.
+    table = {**abbreviations(), **{tuple(p.split()): _FOOD for p in _FOOD.phrases}}
+    monkeypatch.setattr("hdnd_crawler.archive.readings.abbreviations", lambda: table)
+    aliases_fingerprint.cache_clear()
+    read.cache_clear()
+    with pytest.raises(ArchiveError, match="another list of abbreviations.*migrate"):
+        Archive(path, readonly=True)
+    archive = Archive(path)
+    assert archive.reindexed == 1  # article 2's long form; article 1 holds the key itself
+    archive.close()
+    assert {h.article_id for h in _search(path, "an toan thuc pham")} == {1, 2}
+    assert {h.article_id for h in _search(path, "ATTP")} == {1, 2}
+    aliases_fingerprint.cache_clear()
+    read.cache_clear()
+
+
+_FOOD = Forms(("ATTP", "An toàn thực phẩm"), ("attp", "an toan thuc pham"), "attp")
+
+
+def _search(path, query: str):
+    archive = Archive(path, readonly=True)
+    try:
+        return search(archive.db.conn, query)
+    finally:
+        archive.close()
+
+
+def test_an_archive_of_the_release_before_gets_its_index_built(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:8])
+    old = Archive(path)
+    with old.db.conn:
+        old.db.conn.execute(
+            "insert into articles (site, article_id, url, title, published_at, body_text,"
+            " content_hash) values ('hdnd', 1, 'u', 'Khai mạc', '2024-06-01T08:00:00+07:00',"
+            " 'Hội đồng nhân dân tỉnh họp.', 'h')"
+        )
+    old.close()
+    monkeypatch.undo()
+    archive = Archive(path)
+    try:
+        assert archive.schema_versions == (8, 9) and archive.reindexed == 1
+        assert [h.article_id for h in search(archive.db.conn, "HĐND")] == [1]
+    finally:
+        archive.close()

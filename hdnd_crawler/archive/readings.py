@@ -7,13 +7,20 @@ abbreviation, is one term whose forms all count: "hoi dong nhan dan" is "Hội �
 "HĐND" (``abbreviations.toml``). Text in double quotes is one exact phrase, never expanded.
 Everything is folded as the index is, and only quoted words reach FTS5, so nothing typed is
 FTS5 syntax.
+
+The index finds an abbreviation's forms by one token, its key (``hdnd``): beside each text, the
+article's search row holds the key of every form the text holds other than the key itself
+(:func:`alias_keys`). A term with forms is then one token to look up, where it was a
+phrase of several read in every article holding them (a long form in most articles cost more
+than the rest of a search). Snippets mark the forms themselves (:meth:`Reading.marks`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -42,10 +49,12 @@ def _tokens(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Forms:
-    """One abbreviation's written forms, and the folded phrases that find them."""
+    """One abbreviation's written forms, the folded phrases that find them, and the one token
+    the index finds them all by: the abbreviation's letters run together ("hdnd", "ktxh")."""
 
     written: tuple[str, ...]
     phrases: tuple[str, ...]
+    key: str
 
 
 def _forms(written: list[str]) -> Forms:
@@ -57,7 +66,7 @@ def _forms(written: list[str]) -> Forms:
             # "KT-XH" is also written "KTXH", one token in the index.
             spellings.append("".join(tokens))
         phrases += [s for s in spellings if s not in phrases]
-    return Forms(tuple(written), tuple(phrases))
+    return Forms(tuple(written), tuple(phrases), "".join(_tokens(written[0])))
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +84,34 @@ def abbreviations() -> dict[tuple[str, ...], Forms]:
     return table
 
 
+def alias_keys(tokens: Sequence[str]) -> list[str]:
+    """The key of each form of an abbreviation in ``tokens`` (a folded text's, in order), once
+    per occurrence; forms inside longer ones count too ("quoc hoi" in "dai bieu quoc hoi"), as
+    a phrase query finds them. Not the key itself: the text's own token finds it."""
+    table = abbreviations()
+    longest = max(map(len, table))
+    keys = []
+    for start in range(len(tokens)):
+        for length in range(1, min(longest, len(tokens) - start) + 1):
+            forms = table.get(tuple(tokens[start : start + length]))
+            if forms is not None and (length > 1 or tokens[start] != forms.key):
+                keys.append(forms.key)
+    return keys
+
+
+def text_tokens(folded: str) -> list[str]:
+    """The tokens of an already folded text, as the index's tokenizer reads them."""
+    return _TOKEN.findall(folded)
+
+
+@lru_cache(maxsize=1)
+def aliases_fingerprint() -> str:
+    """What the aliases of an index depend on: every form and its key, and how they are found.
+    An index built with other ones is built again (:mod:`hdnd_crawler.archive.store`)."""
+    pairs = sorted((" ".join(form), forms.key) for form, forms in abbreviations().items())
+    return hashlib.sha256(repr(("aliases v1", pairs)).encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Term:
     """One required part of a query: what was typed, and the phrases any of which will do."""
@@ -82,8 +119,14 @@ class Term:
     typed: str
     phrases: tuple[str, ...]
     shown: tuple[str, ...]  # the forms as a reader writes them, typed first
+    key: str | None = None  # an abbreviation's: the token that finds every form
 
     def match(self) -> str:
+        """What finds the term in the index: an abbreviation's key, else its phrase."""
+        return f'"{self.key}"' if self.key else self.marks()
+
+    def marks(self) -> str:
+        """Any of the term's phrases: what a snippet marks."""
         quoted = [f'"{phrase}"' for phrase in self.phrases]
         return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
 
@@ -93,7 +136,7 @@ def _term(typed: str, tokens: tuple[str, ...], forms: Forms | None) -> Term:
     if forms:
         phrases += [p for p in forms.phrases if p not in phrases]
         shown += [w for w in forms.written if " ".join(_tokens(w)) != phrases[0]]
-    return Term(typed, tuple(phrases), tuple(shown))
+    return Term(typed, tuple(phrases), tuple(shown), forms.key if forms else None)
 
 
 def _unquoted(text: str) -> list[Term]:
@@ -125,6 +168,13 @@ class Reading:
     def match(self) -> str:
         """The FTS5 query for every term (each by any of its forms)."""
         return " AND ".join(term.match() for term in self.terms) or '""'
+
+    def marks(self, phrase: bool = False) -> str:
+        """The FTS5 query whose hits a snippet marks, in an article :meth:`match` found (or,
+        with ``phrase``, :meth:`phrase_match`): every form of each term, as written."""
+        if phrase and len(self.terms) > 1:
+            return self.phrase_match()
+        return " AND ".join(term.marks() for term in self.terms) or '""'
 
     def phrase_match(self) -> str:
         """The FTS5 query for the terms one after another, as one phrase: the matches shown
@@ -187,3 +237,13 @@ def match_expression(query: str) -> str:
 def phrase_expression(query: str) -> str:
     """The FTS5 query finding the articles that hold ``query``'s terms as one phrase."""
     return read(query).phrase_match()
+
+
+def marks_expression(query: str) -> str:
+    """The FTS5 query whose hits a snippet of a :func:`match_expression` match marks."""
+    return read(query).marks()
+
+
+def phrase_marks_expression(query: str) -> str:
+    """The FTS5 query whose hits a snippet of a :func:`phrase_expression` match marks."""
+    return read(query).marks(phrase=True)

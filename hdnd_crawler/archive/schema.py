@@ -12,8 +12,11 @@ from pathlib import Path
 from types import ModuleType
 
 from hdnd_crawler.archive.migrations import MIGRATIONS
+from hdnd_crawler.archive.readings import aliases_fingerprint
 
 LATEST = len(MIGRATIONS)
+# The list of abbreviations the search index was built with (migration 9's table).
+ALIASES_BUILT_SQL = "select value from search_index where name = 'aliases'"
 
 # Created with the first migration, as sqlite-utils wrote it then.
 SCHEMA_MIGRATIONS_TABLE = (
@@ -86,6 +89,13 @@ def check_version(conn: sqlite3.Connection, path: str | Path) -> int:
         raise ArchiveError(
             f"{path} is at schema version {version}, this hdnd-crawler needs {LATEST}:"
             f" run 'hdnd-crawler migrate --db {path}' (or any crawl) to upgrade it"
+        )
+    built = conn.execute(ALIASES_BUILT_SQL).fetchone()
+    if built is None or built[0] != aliases_fingerprint():
+        raise ArchiveError(
+            f"{path}: its search index was built with another list of abbreviations than this"
+            f" hdnd-crawler's: run 'hdnd-crawler migrate --db {path}' (or any crawl) to build it"
+            " again"
         )
     return version
 

@@ -16,7 +16,13 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from hdnd_crawler.archive.readings import match_expression, phrase_expression, read
+from hdnd_crawler.archive.readings import (
+    marks_expression,
+    match_expression,
+    phrase_expression,
+    phrase_marks_expression,
+    read,
+)
 from hdnd_crawler.archive.store import SEARCH_COLUMNS, SITE_NAME
 from hdnd_crawler.archive.textfold import fold
 
@@ -102,6 +108,8 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions that :data:`SEARCH_SQL` and Datasette's search box call."""
     conn.create_function("escape_fts", 1, match_expression, deterministic=True)
     conn.create_function("search_phrase", 1, phrase_expression, deterministic=True)
+    conn.create_function("search_marks", 1, marks_expression, deterministic=True)
+    conn.create_function("search_phrase_marks", 1, phrase_marks_expression, deterministic=True)
     conn.create_function("search_snippet", -1, snippet, deterministic=True)
     conn.create_function("search_fold", 1, _fold_or_none, deterministic=True)
 
@@ -151,7 +159,8 @@ _FILTERS = """(nullif(:site, '') is null or articles.site = :site)
 # the phrase matched in fewer than :limit articles, those are all of them, so "not in" checks
 # a short list. The rows shown are matched again, at their rowids, for their snippets: by the
 # phrase those holding it, so that the snippet shows the phrase rather than one of its words
-# met earlier. The text of archive/metadata.yml's "search" query.
+# met earlier, and by every written form of an abbreviation (found by its key, which marks
+# nothing in the texts). The text of archive/metadata.yml's "search" query.
 NEWEST_SQL = f"""\
 with phrase as (
   select articles_fts.rowid
@@ -180,10 +189,11 @@ shown as (
 from shown
 cross join articles_fts on articles_fts.rowid = shown.rowid
 join articles on articles.rowid = shown.rowid
-where articles_fts match iif(shown.tier = 0, search_phrase(:q), escape_fts(:q))
+where articles_fts match iif(shown.tier = 0, search_phrase_marks(:q), search_marks(:q))
 order by shown.tier, shown.rowid desc"""
 
-# Best first, by bm25 with a title hit worth most, among the newest RANK_WINDOW matches: scoring
+# Best first, by bm25 with a title hit worth most (a form of an abbreviation found by its key in
+# an aliases column as much as in the text beside it), among the newest RANK_WINDOW matches: scoring
 # costs a microsecond a match, and a phrase found in most of 50,000 articles took 80 ms to rank
 # whole. A query finding fewer is ranked whole; one finding more, the newest of them (what
 # :func:`find` says). The phrase's matches first, then (only when fewer than :limit) the others
@@ -192,7 +202,8 @@ order by shown.tier, shown.rowid desc"""
 # whole match a second time and look up every matching article). The text of
 # archive/metadata.yml's "search_ranked" query.
 RANK_WINDOW = 10000
-_BM25 = "bm25(articles_fts, 10, 4, 1, 1, 0)"
+# Title, summary, body, attachments, (attachments_text,) then their aliases alike.
+_BM25 = "bm25(articles_fts, 10, 4, 1, 1, 0, 10, 4, 1, 1)"
 _FILTERED = f"({_NO_FILTER} or rowid in (select rowid from articles where {_FILTERS}))"
 RANKED_SQL = f"""\
 with phrase as (
@@ -228,7 +239,7 @@ best as (
 from best
 cross join articles_fts on articles_fts.rowid = best.rowid
 join articles on articles.rowid = best.rowid
-where articles_fts match iif(best.tier = 0, search_phrase(:q), escape_fts(:q))
+where articles_fts match iif(best.tier = 0, search_phrase_marks(:q), search_marks(:q))
 order by best.tier, best.score"""
 
 # How many articles a query finds (every word), with the same filters.

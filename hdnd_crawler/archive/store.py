@@ -19,7 +19,9 @@ from typing import Any, Literal
 
 import sqlite_utils
 
+from hdnd_crawler.archive.readings import alias_keys, aliases_fingerprint, text_tokens
 from hdnd_crawler.archive.schema import (
+    ALIASES_BUILT_SQL,
     NOT_AN_ARCHIVE,
     NotAnArchive,
     another_database,
@@ -77,6 +79,9 @@ def utc_now() -> str:
 # shown in the published text; the attachments' published text has no other home, hence its
 # unindexed column.
 SEARCH_COLUMNS = ("title", "summary", "body", "attachments")
+# Beside each, the keys of the abbreviations' forms it holds (migration 9): a long form found by
+# its key counts where it is written.
+ALIAS_COLUMNS = tuple(f"{name}_aliases" for name in SEARCH_COLUMNS)
 # A downloaded attachment: the file, its text, where it is stored and the capture it came from.
 ATTACHMENT_FIELDS = (
     "file_name",
@@ -150,11 +155,53 @@ def _index_article(
         for t in (*texts, _attachments_text(conn, site, article_id))
     ]
     conn.execute("delete from articles_fts where rowid in (?, ?)", [rowid, previous_rowid])
-    columns = ", ".join((*SEARCH_COLUMNS, "attachments_text"))
+    folded = [fold(t) for t in published]
+    names = ("rowid", *SEARCH_COLUMNS, "attachments_text", *ALIAS_COLUMNS)
+    columns, marks = ", ".join(names[1:]), ", ".join("?" for _ in names)
     conn.execute(
-        f"insert into articles_fts (rowid, {columns}) values (?, ?, ?, ?, ?, ?)",
-        [rowid, *(fold(t) for t in published), published[-1]],
+        f"insert into articles_fts (rowid, {columns}) values ({marks})",
+        [rowid, *folded, published[-1], *map(_aliases, folded)],
     )
+
+
+def _aliases(folded: str) -> str:
+    """The aliases column beside a folded text: the key of each abbreviation's form it holds
+    (hdnd_crawler.archive.readings)."""
+    return " ".join(alias_keys(text_tokens(folded)))
+
+
+def refresh_search_index(conn: sqlite3.Connection) -> int:
+    """Build the search index again where the list of abbreviations it was built with is not
+    this code's: every article when it was never built (migration 9), else the aliases of each
+    search row. The number of articles whose search row changed; one transaction."""
+    fingerprint = aliases_fingerprint()
+    if conn.execute("select 1 from sqlite_master where name = 'search_index'").fetchone() is None:
+        return 0  # an archive written before migration 9, as the migration tests make them
+    conn.execute("begin immediate")
+    with conn:
+        built = conn.execute(ALIASES_BUILT_SQL).fetchone()
+        if built is not None and built[0] == fingerprint:
+            return 0
+        changed = 0
+        if built is None:
+            for site, article_id in conn.execute("select site, article_id from articles"):
+                _index_article(conn, site, article_id)
+                changed += 1
+        else:
+            names = ", ".join((*SEARCH_COLUMNS, *ALIAS_COLUMNS))
+            rows = conn.execute(f"select rowid, {names} from articles_fts").fetchall()
+            assign = ", ".join(f"{name} = ?" for name in ALIAS_COLUMNS)
+            for rowid, *texts in rows:
+                found = [_aliases(text) for text in texts[: len(SEARCH_COLUMNS)]]
+                if found != texts[len(SEARCH_COLUMNS) :]:
+                    sql = f"update articles_fts set {assign} where rowid = ?"
+                    conn.execute(sql, [*found, rowid])
+                    changed += 1
+        conn.execute(
+            "insert or replace into search_index (name, value) values ('aliases', ?)",
+            [fingerprint],
+        )
+    return changed
 
 
 # The article list's facets, as the triggers of migration 6 count them (a change here needs a
@@ -270,15 +317,20 @@ class Archive:
             if readonly:
                 version = check_version(conn, self.path)
                 self.schema_versions = (version, version)
+                self.reindexed = 0
             else:
                 conn.execute("PRAGMA synchronous=NORMAL")
                 self.schema_versions = migrate(conn, self.path)
+                self.reindexed = refresh_search_index(conn)
                 # After migrate: it refuses a file that is not an archive before this writes.
                 conn.execute("PRAGMA journal_mode=WAL")
         except BaseException:
             conn.close()
             raise
         self.db = sqlite_utils.Database(conn)
+        if self.reindexed:
+            # One b-tree per write: a rebuilt index would otherwise be read in dozens of them.
+            self.merge_search_index()
 
     def close(self) -> None:
         self.db.conn.close()

@@ -249,8 +249,11 @@ def migrate(db: Path) -> None:
     """
     archive = open_archive(db, readonly=False)
     found, now = archive.schema_versions
+    reindexed = archive.reindexed
     archive.close()
     if found == now:
         click.echo(f"{db} is at schema version {now}, the latest: nothing to do.")
     else:
         click.echo(f"{db} upgraded from schema version {found} to {now}.")
+    if reindexed:
+        click.echo(f"Search index built again for {reindexed} articles (its abbreviations).")

@@ -20,6 +20,7 @@ from . import (
     m006_facet_counts,
     m007_sites,
     m008_captures,
+    m009_search_aliases,
 )
 
 MIGRATIONS: tuple[ModuleType, ...] = (
@@ -31,4 +32,5 @@ MIGRATIONS: tuple[ModuleType, ...] = (
     m006_facet_counts,
     m007_sites,
     m008_captures,
+    m009_search_aliases,
 )
