@@ -6,6 +6,8 @@ with ``_``, since Datasette reads any other as a column filter).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from hdnd_crawler.archive.readings import DESCRIBED
@@ -81,6 +83,86 @@ WORDS: dict[str, dict[str, str]] = {
         "read_as": "đọc là",
         "ranked_among": "xếp hạng trong {n} bài mới nhất tìm được",
         "try_instead": "Thử",
+        # Datasette's own pages: the database, a table with all its fields, SQL, a row, errors.
+        "rows": "{n} dòng",
+        "many_rows": "Rất nhiều dòng",
+        "tables": "Bảng",
+        "views": "Khung nhìn",
+        "view": "khung nhìn",
+        "queries": "Truy vấn có sẵn",
+        "hidden": "ẩn",
+        "hidden_tables": "… và {n} bảng ẩn",
+        "sql_query": "Truy vấn SQL",
+        "returning": "trả về",
+        "more_than": "hơn",
+        "run_sql": "Chạy SQL",
+        "format_sql": "Định dạng SQL",
+        "edit_sql": "Sửa SQL",
+        "view_edit_sql": "Xem và sửa SQL",
+        "show": "hiện",
+        "hide": "ẩn",
+        "query_parameters": "Tham số truy vấn",
+        "immutable": "Không chạy được truy vấn này: cơ sở dữ liệu chỉ đọc.",
+        "attached": "Các cơ sở dữ liệu sau được gắn vào kết nối này, dùng được để nối bảng:",
+        "download_db": "Tải cơ sở dữ liệu SQLite:",
+        "this_data_as": "Dữ liệu này dạng",
+        "advanced": "nâng cao",
+        "zero_results": "Không có kết quả.",
+        "zero_rows": "Không có dòng nào.",
+        "remove_filter": "- bỏ bộ lọc -",
+        "column": "- cột -",
+        "sort": "Sắp xếp…",
+        "sort_by": "Sắp xếp theo {c}",
+        "descending": "giảm dần",
+        "apply": "Áp dụng",
+        "extra_wheres": "{n} điều kiện where thêm",
+        "remove": "bỏ",
+        "facets_timed_out": "Các nhóm đếm sau chạy quá thời gian:",
+        "suggested_facets": "Gợi ý đếm theo cột:",
+        "advanced_export": "Xuất dữ liệu nâng cao",
+        "json_shape": "Dạng JSON:",
+        "shape_default": "mặc định",
+        "shape_array": "mảng",
+        "shape_newline": "mỗi dòng một bản ghi",
+        "shape_object": "đối tượng",
+        "csv_options": "Tùy chọn CSV:",
+        "download_file": "tải về thành tệp",
+        "expand_labels": "kèm nhãn",
+        "stream_all": "mọi dòng",
+        "export_csv": "Xuất CSV",
+        "links_from_other_tables": "Liên kết từ các bảng khác",
+        "rows_from": "{rows} trong bảng {table} (cột {column})",
+        # "where …, … and … sorted by …" under a table's count, Datasette's human_description_en.
+        "where": "có {clauses}",
+        "and": " và ",
+        "search_matches": 'khớp tìm kiếm "{v}"',
+        "sorted_by": "xếp theo {c}",
+        "sorted_by_desc": "xếp theo {c} giảm dần",
+        # The column menu Datasette's table.js writes.
+        "sort_ascending": "Sắp xếp tăng dần",
+        "sort_descending": "Sắp xếp giảm dần",
+        "facet_by_this": "Đếm theo cột này",
+        "hide_column": "Ẩn cột này",
+        "show_all_columns": "Hiện mọi cột",
+        "show_not_blank": "Chỉ các dòng có giá trị",
+        "remove_this_filter": "Bỏ bộ lọc này",
+        # The footer, and the page's menu.
+        "powered_by": "Chạy trên",
+        "queries_took": "Truy vấn mất {ms} ms",
+        "data_license": "Giấy phép dữ liệu:",
+        "data_source": "Nguồn dữ liệu:",
+        "about": "Giới thiệu:",
+        "menu": "Trình đơn",
+        "log_out": "Đăng xuất",
+        # Error pages; Datasette's messages are the keys of ERRORS.
+        "error": "Lỗi {status}",
+        "not_found": "Không tìm thấy",
+        "no_such_page": "Không có trang nào ở địa chỉ này.",
+        "no_database": "Không có cơ sở dữ liệu này.",
+        "no_table": "Không có bảng này.",
+        "no_record": "Không có dòng này.",
+        "invalid_sql": "SQL không hợp lệ",
+        "back_home": "Về trang chủ",
     },
     "en": {
         "home_title": "Archive of news articles",
@@ -148,6 +230,85 @@ WORDS: dict[str, dict[str, str]] = {
         "read_as": "read as",
         "ranked_among": "ranked among the newest {n} found",
         "try_instead": "Try",
+        "rows": "{n} rows",
+        "rows_one": "{n} row",
+        "many_rows": "Many rows",
+        "tables": "Tables",
+        "views": "Views",
+        "view": "view",
+        "queries": "Queries",
+        "hidden": "hidden",
+        "hidden_tables": "... and {n} hidden tables",
+        "hidden_tables_one": "... and {n} hidden table",
+        "sql_query": "Custom SQL query",
+        "returning": "returning",
+        "more_than": "more than",
+        "run_sql": "Run SQL",
+        "format_sql": "Format SQL",
+        "edit_sql": "Edit SQL",
+        "view_edit_sql": "View and edit SQL",
+        "show": "show",
+        "hide": "hide",
+        "query_parameters": "Query parameters",
+        "immutable": "This query cannot be executed because the database is immutable.",
+        "attached": "The following databases are attached to this connection, and can be used"
+        " for cross-database joins:",
+        "download_db": "Download SQLite DB:",
+        "this_data_as": "This data as",
+        "advanced": "advanced",
+        "zero_results": "0 results",
+        "zero_rows": "0 records",
+        "remove_filter": "- remove filter -",
+        "column": "- column -",
+        "sort": "Sort...",
+        "sort_by": "Sort by {c}",
+        "descending": "descending",
+        "apply": "Apply",
+        "extra_wheres": "{n} extra where clauses",
+        "extra_wheres_one": "{n} extra where clause",
+        "remove": "remove",
+        "facets_timed_out": "These facets timed out:",
+        "suggested_facets": "Suggested facets:",
+        "advanced_export": "Advanced export",
+        "json_shape": "JSON shape:",
+        "shape_default": "default",
+        "shape_array": "array",
+        "shape_newline": "newline-delimited",
+        "shape_object": "object",
+        "csv_options": "CSV options:",
+        "download_file": "download file",
+        "expand_labels": "expand labels",
+        "stream_all": "stream all rows",
+        "export_csv": "Export CSV",
+        "links_from_other_tables": "Links from other tables",
+        "rows_from": "{rows} from {column} in {table}",
+        "where": "where {clauses}",
+        "and": " and ",
+        "search_matches": 'search matches "{v}"',
+        "sorted_by": "sorted by {c}",
+        "sorted_by_desc": "sorted by {c} descending",
+        "sort_ascending": "Sort ascending",
+        "sort_descending": "Sort descending",
+        "facet_by_this": "Facet by this",
+        "hide_column": "Hide this column",
+        "show_all_columns": "Show all columns",
+        "show_not_blank": "Show not-blank rows",
+        "remove_this_filter": "Remove this filter",
+        "powered_by": "Powered by",
+        "queries_took": "Queries took {ms} ms",
+        "data_license": "Data license:",
+        "data_source": "Data source:",
+        "about": "About:",
+        "menu": "Menu",
+        "log_out": "Log out",
+        "error": "Error {status}",
+        "not_found": "Not found",
+        "no_such_page": "There is no page at this address.",
+        "no_database": "Database not found.",
+        "no_table": "Table not found.",
+        "no_record": "Record not found.",
+        "invalid_sql": "Invalid SQL",
+        "back_home": "Back to the home page",
     },
 }
 
@@ -158,6 +319,67 @@ FACET_WORDS = {
     "published_year": "year",
     "author": "author",
     "site": "site",
+}
+
+# Datasette's filters (datasette/filters.py): each lookup's name in the filter form, and how
+# the count above a table says it ({c} the column, {v} the value, {q} the value quoted unless a
+# number).
+LOOKUPS: dict[str, dict[str, tuple[str, str]]] = {
+    "vi": {
+        "exact": ("=", "{c} = {q}"),
+        "not": ("≠", "{c} ≠ {q}"),
+        "contains": ("chứa", '{c} chứa "{v}"'),
+        "endswith": ("kết thúc bằng", '{c} kết thúc bằng "{v}"'),
+        "startswith": ("bắt đầu bằng", '{c} bắt đầu bằng "{v}"'),
+        "gt": (">", "{c} > {v}"),
+        "gte": ("≥", "{c} ≥ {v}"),
+        "lt": ("<", "{c} < {v}"),
+        "lte": ("≤", "{c} ≤ {v}"),
+        "like": ("khớp mẫu like", '{c} khớp mẫu like "{v}"'),
+        "notlike": ("không khớp mẫu like", '{c} không khớp mẫu like "{v}"'),
+        "glob": ("khớp mẫu glob", '{c} khớp mẫu glob "{v}"'),
+        "in": ("thuộc", "{c} thuộc [{v}]"),
+        "notin": ("không thuộc", "{c} không thuộc [{v}]"),
+        "arraycontains": ("danh sách chứa", '{c} chứa "{v}"'),
+        "arraynotcontains": ("danh sách không chứa", '{c} không chứa "{v}"'),
+        "date": ("vào ngày", "{c} vào ngày {v}"),
+        "isnull": ("không có giá trị (null)", "{c} không có giá trị"),
+        "notnull": ("có giá trị (not null)", "{c} có giá trị"),
+        "isblank": ("trống", "{c} trống"),
+        "notblank": ("không trống", "{c} không trống"),
+    },
+    "en": {
+        "exact": ("=", "{c} = {q}"),
+        "not": ("!=", "{c} != {q}"),
+        "contains": ("contains", '{c} contains "{v}"'),
+        "endswith": ("ends with", '{c} ends with "{v}"'),
+        "startswith": ("starts with", '{c} starts with "{v}"'),
+        "gt": (">", "{c} > {v}"),
+        "gte": ("≥", "{c} ≥ {v}"),
+        "lt": ("<", "{c} < {v}"),
+        "lte": ("≤", "{c} ≤ {v}"),
+        "like": ("like", '{c} like "{v}"'),
+        "notlike": ("not like", '{c} not like "{v}"'),
+        "glob": ("glob", '{c} glob "{v}"'),
+        "in": ("in", "{c} in [{v}]"),
+        "notin": ("not in", "{c} not in [{v}]"),
+        "arraycontains": ("array contains", '{c} contains "{v}"'),
+        "arraynotcontains": ("array does not contain", '{c} does not contain "{v}"'),
+        "date": ("date", '"{c}" is on date {v}'),
+        "isnull": ("is null", "{c} is null"),
+        "notnull": ("is not null", "{c} is not null"),
+        "isblank": ("is blank", "{c} is blank"),
+        "notblank": ("is not blank", "{c} is not blank"),
+    },
+}
+
+# Datasette's error messages and titles a reader may meet, and the words saying them.
+ERRORS = {
+    "404": "no_such_page",
+    "Database not found": "no_database",
+    "Table not found": "no_table",
+    "Record not found": "no_record",
+    "Invalid SQL": "invalid_sql",
 }
 
 
@@ -173,16 +395,56 @@ READING_WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def number(n: int, lang: str) -> str:
-    """``n`` as readers write it: 45.404 in Vietnamese, 45,404 in English."""
-    written = f"{n:,}"
-    return written.replace(",", ".") if lang == "vi" else written
-
-
 def language(request: Any) -> str:
     """The page's language: Vietnamese unless the reader asked for English."""
     asked = request.args.get("_lang") if request is not None else None
     return asked if asked in LANGUAGES else "vi"
+
+
+def number(n: int, lang: str) -> str:
+    """A count as the language writes it: 12.345 in Vietnamese, 12,345 in English."""
+    written = f"{n:,}"
+    return written.replace(",", ".") if lang == "vi" else written
+
+
+def counted(n: int, noun: str, lang: str) -> str:
+    """``n`` things in ``lang``: the word's ``_one`` form for one, where the language has one."""
+    words = WORDS[lang]
+    form = words.get(f"{noun}_one", words[noun]) if n == 1 else words[noun]
+    return form.format(n=number(n, lang))
+
+
+def describe(
+    lang: str,
+    selections: Iterable[tuple[str, str, str]],
+    search: str | None,
+    sort: str | None,
+    sort_desc: str | None,
+) -> str:
+    """What a table page shows ("where title contains "x" sorted by rowid descending"), the
+    words of Datasette's ``human_description_en`` in ``lang``, from the same filters."""
+    words, lookups = WORDS[lang], LOOKUPS[lang]
+    clauses = [words["search_matches"].format(v=search)] if search else []
+    for column, lookup, value in selections:
+        if lookup in lookups:
+            quoted = value if value.isdigit() else f'"{value}"'
+            clauses.append(lookups[lookup][1].format(c=column, v=value, q=quoted))
+    described = []
+    if clauses:
+        listed = ", ".join(clauses[:-1])
+        joined = words["and"].join([listed, clauses[-1]] if listed else clauses)
+        described.append(words["where"].format(clauses=joined))
+    if sort or sort_desc:
+        described.append(
+            words["sorted_by_desc" if sort_desc else "sorted_by"].format(c=sort or sort_desc)
+        )
+    return " ".join(described)
+
+
+def error_words(text: Any, lang: str) -> Any:
+    """A Datasette error message or title in ``lang``; any other (SQLite's, the plugin's) as is."""
+    key = ERRORS.get(str(text))
+    return WORDS[lang][key] if key else text
 
 
 def words_for(lang: str) -> dict[str, Any]:
@@ -192,6 +454,11 @@ def words_for(lang: str) -> dict[str, Any]:
         "hdnd_lang": lang,
         "t": words,
         "facet_labels": {column: words[key] for column, key in FACET_WORDS.items()},
+        "lookup_names": {key: name for key, (name, _) in LOOKUPS[lang].items()},
         # Appended to the links the templates write, so that English stays English.
         "lang_arg": "_lang=en" if lang == "en" else "",
+        "number": partial(number, lang=lang),
+        "counted": partial(counted, lang=lang),
+        "describe_rows": partial(describe, lang),
+        "error_words": partial(error_words, lang=lang),
     }

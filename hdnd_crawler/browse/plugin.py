@@ -22,6 +22,7 @@ from datasette.utils import path_with_replaced_args, to_css_class, urlsafe_compo
 
 from hdnd_crawler.archive.schema import ArchiveError, NotAnArchive, check_version
 from hdnd_crawler.archive.search import MARK_START, register_functions
+from hdnd_crawler.browse.errors import error_page
 from hdnd_crawler.browse.evidence import file_path, image_path
 from hdnd_crawler.browse.facets import COUNTED_FACETS, site_names
 from hdnd_crawler.browse.labels import language, words_for
@@ -109,9 +110,21 @@ def startup(datasette: Any) -> Callable[[], Awaitable[None]]:
 
 @hookimpl
 def prepare_jinja2_environment(env: Any) -> None:
+    # The words of a page rendered without extra_template_vars: Datasette's own error handler
+    # renders error.html so, though the page sent is this plugin's (handle_exception).
+    env.globals.update(words_for("vi"))
     env.filters["table_rows"] = table_rows
     env.filters["article_rows"] = article_rows
     env.filters["local_date"] = local_date
+
+
+@hookimpl
+def handle_exception(datasette: Any, request: Any, exception: BaseException) -> Any:
+    # Datasette's handler still runs after this one (it logs a 500's traceback); the first
+    # response is the one sent. Its JSON errors stay its own.
+    if request.path.endswith(".json"):
+        return None
+    return partial(error_page, datasette, request, exception)
 
 
 @hookimpl
