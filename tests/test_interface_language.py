@@ -181,11 +181,11 @@ def test_every_table_the_database_page_lists_is_vietnamese(ds):
         assert "Dữ liệu này dạng" in text or path == "/hdnd/articles", path
 
 
-def test_a_path_nothing_serves_is_not_found_in_the_pages_language(ds, monkeypatch):
-    # Datasette's own handler, which runs after the plugin's, prints a path no route serves with
-    # rich (a dev tool here) and fails; without rich, as installed for serving alone, it is
-    # Datasette's NotFound("404").
-    monkeypatch.setattr("datasette.handle_exception.rich", None)
+def test_a_path_nothing_serves_is_not_found_in_the_pages_language(ds):
+    # With rich importable, as beside the development tools make serve shares, Datasette's own
+    # handler failed on a path no route serves: the plugin keeps it from printing with rich.
+    import rich  # noqa: F401 - the environment the test is about
+
     soup, text = fetch(ds, "/-/no/such/page", 404)
     assert soup.h1.text == "Không tìm thấy" and "Không có trang nào ở địa chỉ này." in text
     soup, text = fetch(ds, "/-/no/such/page?_lang=en", 404)

@@ -14,6 +14,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 import click
+import datasette.handle_exception as datasette_errors
 import markupsafe
 import nh3
 from datasette import hookimpl
@@ -105,6 +106,12 @@ def startup(datasette: Any) -> Callable[[], Awaitable[None]]:
             if not database.is_memory:
                 await database.execute_fn(partial(_check_archive, path=database.path))
 
+    # Datasette's own error handler, which runs after this plugin's, prints each error with
+    # rich when rich can be imported (it can beside the development tools, which make serve
+    # shares), and for an address no route serves it does so outside an except block, where
+    # rich raises: the reader got a 500 for a mistyped address. Without it, the handler only
+    # builds the page that this plugin's replaces.
+    datasette_errors.rich = None
     return inner
 
 
