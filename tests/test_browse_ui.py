@@ -203,3 +203,11 @@ def test_article_page_is_titled_and_worded_in_vietnamese(ds):
     headings = [h2.text for h2 in soup.select("article h2")]
     assert headings == ["Bản lưu", "Cách trích dẫn"]
     assert "01/03/2024" in soup.select_one("p.meta").text
+
+
+def test_the_home_page_lists_the_sites_archived_with_their_articles(ds):
+    sites = page(ds, "/").select("ul.hdnd-sites li")
+    assert [li.get_text(strip=False).strip() for li in sites] == [
+        f"{SITE['name']} ({SITE['base_url']}): {len(ARTICLES)} bài viết"
+    ]
+    assert sites[0].a["href"] == SITE["base_url"]

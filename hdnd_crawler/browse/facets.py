@@ -63,6 +63,20 @@ async def site_names(datasette: Any, database: str) -> dict[str, str]:
     return dict((await db.execute("select slug, name from sites")).rows)
 
 
+async def sites_archived(datasette: Any, database: str) -> list[dict[str, Any]]:
+    """Each site of the archive: its name, address and how many articles it holds (as the
+    article list's site facet counts them)."""
+    db = datasette.get_database(database)
+    if not await db.table_exists("sites") or not await db.table_exists(FACET_COUNTS):
+        return []
+    rows = await db.execute(
+        "select sites.name, sites.base_url, coalesce(counts.count, 0) as articles from sites"
+        f" left join {FACET_COUNTS} as counts on counts.facet = 'site'"
+        " and counts.value = sites.slug order by sites.name"
+    )
+    return [dict(row) for row in rows.rows]
+
+
 class _CountedFacet(Facet):
     """A type of facet counted together with the page's other counted facets, by one query."""
 

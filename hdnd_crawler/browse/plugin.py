@@ -25,8 +25,8 @@ from hdnd_crawler.archive.schema import ArchiveError, NotAnArchive, check_versio
 from hdnd_crawler.archive.search import MARK_START, register_functions
 from hdnd_crawler.browse.errors import error_page
 from hdnd_crawler.browse.evidence import file_path, image_path
-from hdnd_crawler.browse.facets import COUNTED_FACETS, site_names
-from hdnd_crawler.browse.labels import language, words_for
+from hdnd_crawler.browse.facets import COUNTED_FACETS, site_names, sites_archived
+from hdnd_crawler.browse.labels import language, number, words_for
 from hdnd_crawler.browse.listing import article_rows, local_date, snippet_html
 from hdnd_crawler.browse.replay import memento_url
 from hdnd_crawler.browse.routes import ROUTES, article_page, diff_path, feed_path
@@ -123,6 +123,7 @@ def prepare_jinja2_environment(env: Any) -> None:
     env.filters["table_rows"] = table_rows
     env.filters["article_rows"] = article_rows
     env.filters["local_date"] = local_date
+    env.filters["number"] = number
 
 
 @hookimpl
@@ -310,6 +311,12 @@ def extra_template_vars(
     if request is not None:
         switch = {"_lang": None if lang == "en" else "en"}
         words["other_language_url"] = path_with_replaced_args(request, switch)
+    if view_name == "index" and "hdnd" in datasette.databases:
+
+        async def home() -> dict[str, Any]:
+            return {**words, "hdnd_archived": await sites_archived(datasette, "hdnd")}
+
+        return home
     if database is None or request is None:
         return words
     if view_name == "row" and table == "articles":
