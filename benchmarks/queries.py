@@ -185,7 +185,7 @@ def datasette(db: Path, log: Path) -> Iterator[http.client.HTTPConnection]:
     """``make serve`` (what readers run) of ``db`` on a free port; a kept-alive connection."""
     port = _free_port()
     command = ["make", "--no-print-directory", "-s", "serve"]
-    command += [f"SERVE_DB={db}", f"SERVE_PORT={port}"]
+    command += [f"SERVE_DB={db}", f"SERVE_PORT={port}", f"SERVE_REPLAY_PORT={_free_port()}"]
     with log.open("wb") as out:
         process = subprocess.Popen(
             command, cwd=REPO, env=child_env(), stdout=out, stderr=out, start_new_session=True
