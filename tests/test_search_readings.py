@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from hdnd_crawler.archive import schema
+from hdnd_crawler.archive import readings, schema
 from hdnd_crawler.archive.migrations import MIGRATIONS
 from hdnd_crawler.archive.readings import (
     Forms,
@@ -252,8 +252,7 @@ def test_another_list_of_abbreviations_builds_the_index_again(tmp_path, monkeypa
     # A new entry: readers refuse the archive until a writer builds its index again.
     table = {**abbreviations(), **{tuple(p.split()): _FOOD for p in _FOOD.phrases}}
     monkeypatch.setattr("hdnd_crawler.archive.readings.abbreviations", lambda: table)
-    aliases_fingerprint.cache_clear()
-    read.cache_clear()
+    _forget_abbreviations()
     with pytest.raises(ArchiveError, match="another list of abbreviations.*migrate"):
         Archive(path, readonly=True)
     archive = Archive(path)
@@ -261,8 +260,14 @@ def test_another_list_of_abbreviations_builds_the_index_again(tmp_path, monkeypa
     archive.close()
     assert {h.article_id for h in _search(path, "an toan thuc pham")} == {1, 2}
     assert {h.article_id for h in _search(path, "ATTP")} == {1, 2}
-    aliases_fingerprint.cache_clear()
-    read.cache_clear()
+    monkeypatch.undo()
+    _forget_abbreviations()
+
+
+def _forget_abbreviations() -> None:
+    """What the process derived from the list of abbreviations, read again on next use."""
+    for derived in (aliases_fingerprint, read, readings._forms_by_first_token):
+        derived.cache_clear()
 
 
 _FOOD = Forms(("ATTP", "An toàn thực phẩm"), ("attp", "an toan thuc pham"), "attp")

@@ -88,15 +88,22 @@ def alias_keys(tokens: Sequence[str]) -> list[str]:
     """The key of each form of an abbreviation in ``tokens`` (a folded text's, in order), once
     per occurrence; forms inside longer ones count too ("quoc hoi" in "dai bieu quoc hoi"), as
     a phrase query finds them. Not the key itself: the text's own token finds it."""
-    table = abbreviations()
-    longest = max(map(len, table))
+    starting = _forms_by_first_token()
     keys = []
-    for start in range(len(tokens)):
-        for length in range(1, min(longest, len(tokens) - start) + 1):
-            forms = table.get(tuple(tokens[start : start + length]))
-            if forms is not None and (length > 1 or tokens[start] != forms.key):
-                keys.append(forms.key)
+    for start, token in enumerate(tokens):
+        for form, key in starting.get(token, ()):
+            if tuple(tokens[start : start + len(form)]) == form and form != (key,):
+                keys.append(key)
     return keys
+
+
+@lru_cache(maxsize=1)
+def _forms_by_first_token() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    # A text is read once per article written: most of its tokens begin no form.
+    starting: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for form, forms in sorted(abbreviations().items(), key=lambda item: len(item[0])):
+        starting.setdefault(form[0], []).append((form, forms.key))
+    return starting
 
 
 def text_tokens(folded: str) -> list[str]:
