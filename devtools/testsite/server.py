@@ -39,7 +39,13 @@ TYPES = {
     ".doc": "application/msword",
     ".jpg": "image/jpeg",
     ".png": "image/png",
+    ".css": "text/css",
+    ".js": "application/javascript",
+    ".woff2": "font/woff2",
+    ".ico": "image/x-icon",
 }
+
+STATIC_SUFFIXES = (".css", ".js", ".woff2", ".ico", ".png", ".jpg", ".gif")
 
 
 @dataclass
@@ -143,7 +149,9 @@ def answer(state: SiteState, raw_path: str) -> Reply:
     if not path.endswith("/") and "." not in last and state.read(path + "/") is not None:
         return redirect(path + "/")
     first = path.strip("/").split("/")[0]
-    if first in ("tag", "uploads", "assets") or state.read(f"/{first}/") is not None:
+    # A missing theme or static file is Apache's 404: NukeViet's rewrite spares such paths.
+    static = Path(last).suffix.lower() in STATIC_SUFFIXES
+    if static or first in ("tag", "uploads", "assets") or state.read(f"/{first}/") is not None:
         return not_found(state)
     return redirect("/")
 

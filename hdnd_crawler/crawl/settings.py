@@ -57,6 +57,10 @@ PLAN_SOURCE = "hdnd_crawler.runs.planning.PlanFromArchive"
 WARC_ENABLED = True
 WARC_DIR = ""
 WARC_MAX_SIZE = 1024 * 1024 * 1024
+# Article pages' requisites (stylesheets, scripts, fonts, icons, chrome pictures) are fetched
+# into the WARC files too, so that a page replays as it looked; off: the pages and their
+# articles' own pictures and files only.
+CAPTURE_REQUISITES = True
 # Attachments are stored by content in FILES_DIR ("": a "files" directory beside ARCHIVE_DB).
 FILES_DIR = ""
 ATTACHMENT_MAXSIZE = 64 * 1024 * 1024

@@ -39,12 +39,20 @@ from hdnd_crawler.extract.checks import IncompletePage, check_complete
 from hdnd_crawler.extract.html import PageError
 from hdnd_crawler.extract.kinds import extractor_for
 from hdnd_crawler.extract.listing import Listing
+from hdnd_crawler.extract.requisites import Requisite, page_requisites, stylesheet_requisites
 from hdnd_crawler.records import Article, CategoryMembership, ImageCapture, Known, Withdrawal
 from hdnd_crawler.sites.registry import Site
 
 # What a page of the site is, by its URL: an article, a category listing page, or another
 # page (the home page, a tag) read for its links only.
 Route = Literal["article", "listing", "page"]
+
+# Requisites (stylesheets, scripts, fonts, chrome pictures) wait behind every page: they only
+# dress the replay, and most are shared, fetched once a crawl whichever page asks first.
+REQUISITE_PRIORITY = -10
+# A page's stylesheet is read for what it imports and names, and so is an imported one; what an
+# imported stylesheet imports in turn is kept unread.
+STYLESHEET_DEPTH = 2
 
 # A re-check sees redirects and "not found" itself: they are its answer, not errors.
 RECHECK_META = {
@@ -281,6 +289,7 @@ class NukeVietSpider(scrapy.Spider):
         yield article
         yield from self.attachment_requests(article)
         yield from self.image_requests(article)
+        yield from self.requisite_requests(article, response, content_type)
 
     def attachment_requests(self, article: Article) -> Iterator[scrapy.Request]:
         """The files an article links to, with room for documents larger than pages."""
@@ -319,6 +328,55 @@ class NukeVietSpider(scrapy.Spider):
             content_type=self._content_type(response) or "",
             capture=response.meta.get("capture", {}),
         )
+
+    def requisite_requests(
+        self, article: Article, response: Response, content_type: str | None
+    ) -> Iterator[scrapy.Request]:
+        """What the article page loads to look as it did, fetched only to be kept in the WARC
+        files (``CAPTURE_REQUISITES``). Only pages fetched in this run ask: an incremental run
+        that finds nothing new fetches none, and each run fetches a shared one once."""
+        if not self.settings.getbool("CAPTURE_REQUISITES"):
+            return
+        # Asked for already as the article's own pictures, with the capture row they make.
+        own = {self.canonical(image["url"]) for image in article.images}
+        for requisite in page_requisites(response.body, response.url, self.site, content_type):
+            if self.canonical(requisite.url) not in own:
+                yield self._requisite(requisite, article.article_id, depth=1)
+
+    def _requisite(self, requisite: Requisite, article_id: int, depth: int) -> scrapy.Request:
+        meta = {
+            "requisite": {
+                "article_id": article_id,
+                "url": self.canonical(requisite.url),
+                "kind": requisite.kind,
+                "depth": depth,
+            }
+        }
+        request = self._request(
+            requisite.url, self.parse_requisite, meta=meta, priority=REQUISITE_PRIORITY
+        )
+        return request.replace(errback=self.on_requisite_error)
+
+    def parse_requisite(self, response: Response) -> Iterable[Any]:
+        """A requisite is kept as captured; a stylesheet is read for its fonts, pictures and
+        imports, resolved against its own URL."""
+        self.crawler.stats.inc_value("hdnd/requisites/captured")
+        asked = response.meta["requisite"]
+        content_type = self._content_type(response) or ""
+        if asked["kind"] == "image" and content_type.startswith("image/"):
+            # A chrome picture may be another article's picture too, which this fetch stood in
+            # for (one fetch a crawl): its capture row is made whichever request got there first.
+            yield ImageCapture(
+                self.site.slug,
+                asked["article_id"],
+                asked["url"],
+                content_type,
+                response.meta.get("capture", {}),
+            )
+        stylesheet = asked["kind"] == "stylesheet" and not content_type.startswith("text/html")
+        if stylesheet and asked["depth"] < STYLESHEET_DEPTH:
+            for requisite in stylesheet_requisites(response.body, response.url, self.site):
+                yield self._requisite(requisite, asked["article_id"], asked["depth"] + 1)
 
     def parse_attachment(self, response: Response) -> Iterable[Any]:
         disposition = response.headers.get("Content-Disposition")
@@ -388,6 +446,14 @@ class NukeVietSpider(scrapy.Spider):
         kind = failure_kind(failure)
         self.crawler.stats.inc_value(f"hdnd/images/failed/{kind}")
         self.logger.info("Image not captured %s (%s)", request.url, kind)
+
+    def on_requisite_error(self, failure: Failure) -> None:
+        """A stylesheet or font the site fails to serve only leaves the replay less dressed:
+        counted apart (``hdnd/requisites/failed/<kind>``), out of the run's errors and exit code."""
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
+        kind = failure_kind(failure)
+        self.crawler.stats.inc_value(f"hdnd/requisites/failed/{kind}")
+        self.logger.info("Requisite not captured %s (%s)", request.url, kind)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
