@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from devtools.testsite.server import STATIC_SUFFIXES
 from hdnd_crawler.archive.store import Archive
 from tests.conftest import REPO, TEST_CRAWL_SETTINGS
 
@@ -67,3 +68,9 @@ def runs(db: Path) -> list[dict]:
 
 def article_requests(requests: list[str]) -> list[str]:
     return [path for path in requests if path.endswith(".html") and "-" in path]
+
+
+def without_requisites(requests: list[str]) -> list[str]:
+    """The requests of pages, feeds and files: an article page's stylesheets, scripts, fonts and
+    pictures left out (each fetched once a run, tests/test_requisites.py)."""
+    return [path for path in requests if not path.split("?")[0].endswith(STATIC_SUFFIXES)]

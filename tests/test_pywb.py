@@ -8,6 +8,7 @@ import re
 import subprocess
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -92,6 +93,25 @@ def test_pywb_replays_the_captured_page_and_never_asks_the_site(replayed):
         urllib.request.urlopen(f"{replay_base}20260101000000/{site_url}/never-crawled.html")
     assert missing.value.code == 404
     assert len(state.requests) == asked_before
+
+
+def test_pywb_replays_an_article_page_with_its_stylesheet_and_what_that_names(replayed):
+    db, state, site_url, replay_base = replayed
+    article = stored_articles(db)[0]
+    captured = article["url"].replace(BASE_URL, site_url)
+    with urllib.request.urlopen(memento_url(captured, article["fetched_at"], replay_base)) as r:
+        page = r.read().decode("utf-8")
+    # pywb points the page's stylesheet at its own capture of it.
+    (href,) = re.findall(r'href="([^"]*/themes/hdnd/css/style\.css[^"]*)"', page)
+    asked_before = len(state.requests)
+    with urllib.request.urlopen(urllib.parse.urljoin(replay_base, href)) as r:
+        assert r.status == 200 and r.headers["Content-Type"].startswith("text/css")
+        stylesheet = r.read().decode("utf-8")
+    assert "font-family" in stylesheet
+    (font,) = re.findall(r"url\('([^']*roboto-regular\.woff2)'\)", stylesheet)
+    with urllib.request.urlopen(urllib.parse.urljoin(replay_base, font)) as r:
+        assert r.read() == (SITE_ROOT / "themes/hdnd/fonts/roboto-regular.woff2").read_bytes()
+    assert len(state.requests) == asked_before  # all from the capture
 
 
 def test_memento_url_is_pywbs_collection_timestamp_and_original_url():
