@@ -6,23 +6,14 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from datasette.app import Datasette
 
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.browse.listing import local_date
 from hdnd_crawler.records import Article
-from tests.conftest import REPO
+from tests.served import SETTINGS, in_process
 
-METADATA = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))
-# make serve's settings (Makefile).
-SETTINGS = {
-    "truncate_cells_html": 300,
-    "suggest_facets": False,
-    "default_page_size": 20,
-    "facet_time_limit_ms": 1000,
-}
 SITE = {
     "slug": "hdnd",
     "name": "HĐND tỉnh Cao Bằng",
@@ -80,12 +71,7 @@ def ds(tmp_path_factory) -> Datasette:
             archive.upsert_article(a)
     finally:
         archive.close()
-    return Datasette(
-        [str(archive.path)],
-        metadata=METADATA,
-        template_dir=str(REPO / "archive" / "templates"),
-        settings=SETTINGS,
-    )
+    return in_process(archive.path, SETTINGS)
 
 
 def page(ds: Datasette, path: str) -> BeautifulSoup:

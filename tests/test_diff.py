@@ -5,16 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from datasette.app import Datasette
 
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.browse.diff import word_diff
 from hdnd_crawler.records import Article
-from tests.conftest import REPO
-
-METADATA = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))
+from tests.served import in_process
 
 
 def article(title: str, body: str, summary: str | None = None, article_id: int = 42) -> Article:
@@ -55,9 +52,7 @@ def ds(tmp_path):
     )
     archive.upsert_article(article("Chưa sửa", "Không đổi.", article_id=43))
     archive.close()
-    yield Datasette(
-        [str(tmp_path / "hdnd.db")], metadata=METADATA, template_dir=str(REPO / "archive/templates")
-    )
+    yield in_process(tmp_path / "hdnd.db")
 
 
 def page(ds: Datasette, path: str) -> tuple[int, BeautifulSoup]:

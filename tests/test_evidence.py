@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from datasette.app import Datasette
 from warcio.archiveiterator import ArchiveIterator
@@ -19,12 +18,12 @@ from devtools.testsite.replay import replay
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.browse.plugin import citation
 from hdnd_crawler.crawl.warc import warc_files
-from tests.conftest import FIXTURES, REPO, starts
+from tests.conftest import FIXTURES, starts
 from tests.crawling import crawl, explain
+from tests.served import in_process
 
 NAME = "nukeviet-egov"
 CAPTURE = FIXTURES / NAME / "capture"
-METADATA = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))
 
 
 def captured_bodies() -> dict[str, bytes]:
@@ -95,9 +94,7 @@ def test_the_store_points_at_each_images_record(crawled):
 
 @pytest.fixture(scope="module")
 def datasette(crawled) -> Datasette:
-    return Datasette(
-        [str(crawled)], metadata=METADATA, template_dir=str(REPO / "archive/templates")
-    )
+    return in_process(crawled)
 
 
 def get(ds: Datasette, path: str):

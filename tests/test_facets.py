@@ -7,7 +7,6 @@ import os
 from dataclasses import replace
 
 import pytest
-import yaml
 from datasette.app import Datasette
 
 from hdnd_crawler.archive.store import FACET_COUNTS, Archive
@@ -15,8 +14,8 @@ from hdnd_crawler.browse import facets as facets_module
 from hdnd_crawler.browse.facets import file_state
 from hdnd_crawler.records import Article
 from tests.conftest import REPO
+from tests.served import METADATA
 
-METADATA = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))
 METADATA_FACETS = METADATA["databases"]["hdnd"]["tables"]["articles"]["facets"]
 
 

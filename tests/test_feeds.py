@@ -7,16 +7,14 @@ import sqlite3
 import xml.etree.ElementTree as ET
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from datasette.app import Datasette
 
 from hdnd_crawler.archive.search import search
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.records import Article
-from tests.conftest import REPO
+from tests.served import in_process
 
-METADATA = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))
 A = "{http://www.w3.org/2005/Atom}"
 
 
@@ -41,9 +39,7 @@ def ds(tmp_path):
         archive.upsert_article(article(n, f"Bài {n}: {topic} {n}", f"{topic} {n}. <b>đậm</b>"))
     archive.upsert_article(article(7, "Bài khác trang", "Nội dung của trang khác.", site="other"))
     archive.close()
-    yield Datasette(
-        [str(tmp_path / "hdnd.db")], metadata=METADATA, template_dir=str(REPO / "archive/templates")
-    )
+    yield in_process(tmp_path / "hdnd.db")
 
 
 def get(ds: Datasette, path: str):

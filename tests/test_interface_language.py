@@ -14,8 +14,8 @@ from datasette.app import Datasette
 
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.browse.labels import WORDS, counted, describe
-from tests.conftest import REPO
-from tests.test_browse_ui import ARTICLES, METADATA, SETTINGS, SITE
+from tests.served import SETTINGS, in_process
+from tests.test_browse_ui import ARTICLES, SITE
 
 # Datasette's words, none of which a Vietnamese page may show.
 ENGLISH = [
@@ -115,12 +115,7 @@ def ds(tmp_path_factory) -> Datasette:
             archive.upsert_article(a)
     finally:
         archive.close()
-    return Datasette(
-        [str(archive.path)],
-        metadata=METADATA,
-        template_dir=str(REPO / "archive" / "templates"),
-        settings=SETTINGS,
-    )
+    return in_process(archive.path, SETTINGS)
 
 
 def fetch(ds: Datasette, path: str, status: int = 200) -> tuple[BeautifulSoup, str]:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 import pytest
-import yaml
 from click.testing import CliRunner
 from datasette.app import Datasette
 
@@ -20,9 +19,9 @@ from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.cli import cli
 from hdnd_crawler.records import Article
 from tests.conftest import REPO, archive_at
+from tests.served import METADATA
 from tests.test_datasette import free_port, serve_command
 
-METADATA = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))
 ARTICLE = Article(
     site="hdnd",
     article_id=697,

@@ -12,22 +12,14 @@ import sqlite3
 import urllib.parse
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from datasette.app import Datasette
 
 from hdnd_crawler.archive.search import register_functions
 from hdnd_crawler.archive.store import Archive
 from hdnd_crawler.records import Article
-from tests.conftest import REPO
+from tests.served import SETTINGS, in_process
 
-METADATA = yaml.safe_load((REPO / "archive" / "metadata.yml").read_text("utf-8"))
-SETTINGS = {
-    "truncate_cells_html": 300,
-    "suggest_facets": False,
-    "default_page_size": 20,
-    "facet_time_limit_ms": 1000,
-}
 CATEGORIES = ("Kỳ họp", "Giám sát", "Tiếp xúc cử tri")
 
 
@@ -69,12 +61,7 @@ def db_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ds(db_path) -> Datasette:
-    return Datasette(
-        [str(db_path)],
-        metadata=METADATA,
-        template_dir=str(REPO / "archive" / "templates"),
-        settings=SETTINGS,
-    )
+    return in_process(db_path, SETTINGS)
 
 
 def get(ds: Datasette, path: str):
