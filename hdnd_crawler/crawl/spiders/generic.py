@@ -59,10 +59,10 @@ class GenericSpider(NukeVietSpider):
         """The id of the article at ``url`` if known before fetching it."""
         return link_id(url, self.site) or self.ids.get(self.canonical(url))
 
-    def _request(self, url: str, callback=None, **kwargs: Any) -> scrapy.Request:
+    def _request(self, url: str, callback=None, errback=None, **kwargs: Any) -> scrapy.Request:
         if callback == self.parse_sitemap:
             kwargs["meta"] = {**SITEMAP_META, **kwargs.get("meta", {})}
-        return super()._request(url, callback, **kwargs)
+        return super()._request(url, callback, errback, **kwargs)
 
     def _article(self, url: str, article_id: int | None = None) -> Iterator[scrapy.Request]:
         if not is_article(url, self.site):

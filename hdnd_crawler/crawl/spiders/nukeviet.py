@@ -155,11 +155,15 @@ class NukeVietSpider(scrapy.Spider):
         """The one URL this site's page ``url`` is archived under."""
         return urls.canonical_url(url, self.site)
 
-    def _request(self, url: str, callback=None, **kwargs: Any) -> scrapy.Request:
-        """A request for ``url``, read by ``callback`` or else by the callback of its route."""
+    def _request(self, url: str, callback=None, errback=None, **kwargs: Any) -> scrapy.Request:
+        """A request for ``url``, read by ``callback`` or else by the callback of its route; a
+        failure goes to ``errback``, else counts as an error of the run."""
         callback = callback or getattr(self, f"parse_{self.route(url)}")
         return scrapy.Request(
-            urls.fetch_url(url, self.site), callback=callback, errback=self.on_error, **kwargs
+            urls.fetch_url(url, self.site),
+            callback=callback,
+            errback=errback or self.on_error,
+            **kwargs,
         )
 
     def _site_url(self, path: str) -> str:
@@ -318,8 +322,9 @@ class NukeVietSpider(scrapy.Spider):
                 },
                 "download_maxsize": self.settings.getint("ATTACHMENT_MAXSIZE"),
             }
-            request = self._request(image["url"], self.parse_image, meta=meta)
-            yield request.replace(errback=self.on_image_error)
+            yield self._request(
+                image["url"], self.parse_image, errback=self.on_image_error, meta=meta
+            )
 
     def parse_image(self, response: Response) -> Iterable[Any]:
         """Nothing is read from an image: its capture is what the archive records."""
@@ -352,10 +357,13 @@ class NukeVietSpider(scrapy.Spider):
                 "depth": depth,
             }
         }
-        request = self._request(
-            requisite.url, self.parse_requisite, meta=meta, priority=REQUISITE_PRIORITY
+        return self._request(
+            requisite.url,
+            self.parse_requisite,
+            errback=self.on_requisite_error,
+            meta=meta,
+            priority=REQUISITE_PRIORITY,
         )
-        return request.replace(errback=self.on_requisite_error)
 
     def parse_requisite(self, response: Response) -> Iterable[Any]:
         """A requisite is kept as captured; a stylesheet is read for its fonts, pictures and
@@ -442,18 +450,18 @@ class NukeVietSpider(scrapy.Spider):
     def on_image_error(self, failure: Failure) -> None:
         """A picture the site no longer serves is the site's broken link, not a failed crawl:
         counted apart (``hdnd/images/failed/<kind>``), out of the run's errors and exit code."""
-        request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
-        kind = failure_kind(failure)
-        self.crawler.stats.inc_value(f"hdnd/images/failed/{kind}")
-        self.logger.info("Image not captured %s (%s)", request.url, kind)
+        self._not_captured(failure, "images", "Image")
 
     def on_requisite_error(self, failure: Failure) -> None:
         """A stylesheet or font the site fails to serve only leaves the replay less dressed:
         counted apart (``hdnd/requisites/failed/<kind>``), out of the run's errors and exit code."""
+        self._not_captured(failure, "requisites", "Requisite")
+
+    def _not_captured(self, failure: Failure, counted_as: str, what: str) -> None:
         request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
         kind = failure_kind(failure)
-        self.crawler.stats.inc_value(f"hdnd/requisites/failed/{kind}")
-        self.logger.info("Requisite not captured %s (%s)", request.url, kind)
+        self.crawler.stats.inc_value(f"hdnd/{counted_as}/failed/{kind}")
+        self.logger.info("%s not captured %s (%s)", what, request.url, kind)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
