@@ -142,6 +142,22 @@ select
   articles.site,
   articles.article_id,
   {SITE_NAME}"""
+
+
+def _shown_with_snippets(rows: str, order: str) -> str:
+    """The columns of the articles that ``rows`` (rowid, tier) shows, in tier then ``order``,
+    each matched again at its rowid for its snippet: by the phrase the rows of tier 0, so that
+    the snippet shows the phrase rather than one of its words met earlier; by every written
+    form of each word the others (an abbreviation's key marks nothing in the texts)."""
+    return f"""\
+{_COLUMNS}
+from {rows}
+cross join articles_fts on articles_fts.rowid = {rows}.rowid
+join articles on articles.rowid = {rows}.rowid
+where articles_fts match iif({rows}.tier = 0, search_phrase_marks(:q), search_marks(:q))
+order by {rows}.tier, {rows}.{order}"""
+
+
 _LIMIT = "coalesce(cast(nullif(:limit, '') as integer), 50)"
 # Each filter left empty (or missing) keeps every article: :site a site's slug, :since the first
 # day (YYYY-MM-DD, compared with the publication time as written, the site's local time),
@@ -157,10 +173,7 @@ _FILTERS = """(nullif(:site, '') is null or articles.site = :site)
 # rows, read without looking at the others. The typed words as one phrase first (the newest
 # :limit of them); then, only when fewer matched, the other articles holding every word. When
 # the phrase matched in fewer than :limit articles, those are all of them, so "not in" checks
-# a short list. The rows shown are matched again, at their rowids, for their snippets: by the
-# phrase those holding it, so that the snippet shows the phrase rather than one of its words
-# met earlier, and by every written form of an abbreviation (found by its key, which marks
-# nothing in the texts). The text of archive/metadata.yml's "search" query.
+# a short list. The text of archive/metadata.yml's "search" query.
 NEWEST_SQL = f"""\
 with phrase as (
   select articles_fts.rowid
@@ -185,12 +198,7 @@ shown as (
     limit {_LIMIT} - (select count(*) from phrase)
   )
 )
-{_COLUMNS}
-from shown
-cross join articles_fts on articles_fts.rowid = shown.rowid
-join articles on articles.rowid = shown.rowid
-where articles_fts match iif(shown.tier = 0, search_phrase_marks(:q), search_marks(:q))
-order by shown.tier, shown.rowid desc"""
+{_shown_with_snippets("shown", "rowid desc")}"""
 
 # Best first, by bm25 with a title hit worth most (a form of an abbreviation found by its key in
 # an aliases column as much as in the text beside it), among the newest RANK_WINDOW matches: scoring
@@ -235,12 +243,7 @@ best as (
     limit {_LIMIT} - (select count(*) from phrase)
   )
 )
-{_COLUMNS}
-from best
-cross join articles_fts on articles_fts.rowid = best.rowid
-join articles on articles.rowid = best.rowid
-where articles_fts match iif(best.tier = 0, search_phrase_marks(:q), search_marks(:q))
-order by best.tier, best.score"""
+{_shown_with_snippets("best", "score")}"""
 
 # How many articles a query finds (every word), with the same filters.
 COUNT_SQL = f"""\

@@ -91,9 +91,9 @@ def with_newest_matches(sql: str, rows: int) -> tuple[str, str | None]:
     return sql.replace(found[0], narrowed), found["match"]
 
 
-def _raw(request: Any, datasette: Any, database: str) -> bool:
-    metadata = datasette.table_metadata(database, TABLE)
-    return (request.args.get("_searchmode") or metadata.get("searchmode")) == "raw"
+def _raw(asked: str | None, datasette: Any, database: str) -> bool:
+    """Whether the search is in raw mode: as ``_searchmode`` asked, else as the metadata says."""
+    return (asked or datasette.table_metadata(database, TABLE).get("searchmode")) == "raw"
 
 
 def _page_rows(request: Any, datasette: Any) -> int:
@@ -122,7 +122,7 @@ async def filters(
     """The where clause of ``?_search=`` (and ``?_search_<column>=``) on the articles table."""
     if table != TABLE or not await datasette.get_database(database).table_exists(FTS_TABLE):
         return None
-    raw = _raw(request, datasette, database)
+    raw = _raw(request.args.get("_searchmode"), datasette, database)
     search = request.args.get("_search", "")
     clauses, params, described = [], {}, []
     if search:
@@ -172,9 +172,7 @@ def _counted_search(datasette: Any, scope: Scope) -> tuple[str, str, bool, bool]
     json = parts[2].endswith(".json") or values.get("_format") == "json"
     if json and values.get("_shape") in _UNCOUNTED_SHAPES:
         return None
-    metadata = datasette.table_metadata(database, TABLE)
-    mode = values.get("_searchmode") or metadata.get("searchmode")
-    return database, search, mode == "raw", json
+    return database, search, _raw(values.get("_searchmode"), datasette, database), json
 
 
 def counted_searches(datasette: Any, app: App) -> App:
