@@ -158,7 +158,9 @@ where articles_fts match iif({rows}.tier = 0, search_phrase_marks(:q), search_ma
 order by {rows}.tier, {rows}.{order}"""
 
 
-_LIMIT = "coalesce(cast(nullif(:limit, '') as integer), 50)"
+# The queries' :limit when none is given.
+DEFAULT_LIMIT = 50
+_LIMIT = f"coalesce(cast(nullif(:limit, '') as integer), {DEFAULT_LIMIT})"
 # Each filter left empty (or missing) keeps every article: :site a site's slug, :since the first
 # day (YYYY-MM-DD, compared with the publication time as written, the site's local time),
 # :category a category's name (diacritics optional).
@@ -316,6 +318,31 @@ def count(conn: sqlite3.Connection, query: str, filters: Filters | None = None) 
     return conn.execute(COUNT_SQL, params).fetchone()[0]
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What a search's page of results says beside its rows."""
+
+    total: int  # how many articles match in all
+    suggestions: list[tuple[str, int]]  # queries to try instead, when nothing matched
+    ranked_among: int | None  # best first of more matches than are ranked: how many were
+
+
+def tally(
+    conn: sqlite3.Connection,
+    query: str,
+    shown: int,
+    limit: int,
+    order: Order = "newest",
+    filters: Filters | None = None,
+) -> Tally:
+    """The :class:`Tally` of a search of ``query`` that showed ``shown`` of at most ``limit``
+    articles: counted only when the page is full, suggestions only when it is empty."""
+    total = shown if shown < limit else count(conn, query, filters)
+    tries = [] if shown else suggestions(conn, query, filters)
+    ranked_among = RANK_WINDOW if order == "relevance" and total > RANK_WINDOW else None
+    return Tally(total, tries, ranked_among)
+
+
 def find(
     conn: sqlite3.Connection,
     query: str,
@@ -327,11 +354,9 @@ def find(
     matched, queries to try instead, with how many articles each finds; best first of more
     than :data:`RANK_WINDOW` matches, how many were ranked."""
     hits = search(conn, query, limit, order, filters=filters)
-    total = len(hits) if len(hits) < limit else count(conn, query, filters)
-    reading = read(query)
-    tries = [] if hits else suggestions(conn, query, filters)
-    ranked_among = RANK_WINDOW if order == "relevance" and total > RANK_WINDOW else None
-    return Results(hits, total, reading.describe(), tries, ranked_among)
+    found = tally(conn, query, len(hits), limit, order, filters)
+    reading = read(query).describe()
+    return Results(hits, found.total, reading, found.suggestions, found.ranked_among)
 
 
 def suggestions(

@@ -3,16 +3,13 @@ and, when none did, queries that find some."""
 
 from __future__ import annotations
 
-import sqlite3
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
 from hdnd_crawler.archive.readings import read
-from hdnd_crawler.archive.search import RANK_WINDOW, Filters, count, suggestions
+from hdnd_crawler.archive.search import DEFAULT_LIMIT, Filters, Order, tally
 from hdnd_crawler.browse.labels import READING_WORDS, number
-
-DEFAULT_LIMIT = 50  # the canned queries' :limit when none is given (archive/search.py)
 
 
 @dataclass(frozen=True)
@@ -40,13 +37,6 @@ def _filters(request: Any) -> Filters:
     )
 
 
-def _counted(
-    conn: sqlite3.Connection, query: str, filters: Filters, shown: int, limit: int
-) -> tuple[int, list[tuple[str, int]]]:
-    total = shown if shown < limit else count(conn, query, filters)
-    return total, [] if shown else suggestions(conn, query, filters)
-
-
 async def search_summary(
     datasette: Any, database: str, request: Any, lang: str, shown: int, ranked: bool
 ) -> Summary | None:
@@ -56,15 +46,17 @@ async def search_summary(
         return None
     filters = _filters(request)
     db = datasette.get_database(database)
-    total, tries = await db.execute_fn(
-        lambda conn: _counted(conn, query, filters, shown, _limit(request))
+    order: Order = "relevance" if ranked else "newest"
+    found = await db.execute_fn(
+        lambda conn: tally(conn, query, shown, _limit(request), order, filters)
     )
     links = [
         (q, number(n, lang), "?" + urllib.parse.urlencode({**request.args, "q": q}))
-        for q, n in tries
+        for q, n in found.suggestions
     ]
-    among = number(RANK_WINDOW, lang) if ranked and total > RANK_WINDOW else None
-    return Summary(number(total, lang), read(query).describe(READING_WORDS[lang]), among, links)
+    among = number(found.ranked_among, lang) if found.ranked_among else None
+    reading = read(query).describe(READING_WORDS[lang])
+    return Summary(number(found.total, lang), reading, among, links)
 
 
 def reading(query: str, lang: str) -> str:
